@@ -155,6 +155,9 @@ internal static class MultistreamCodec
         return text;
     }
 
+    /// <summary>Shortens remote text for an error message so a hostile peer cannot flood the logs.</summary>
+    public static string Printable(string remote) => remote.Length <= 64 ? remote : string.Concat(remote.AsSpan(0, 64), "…");
+
     private static ProtocolNegotiationException TooLong(string announced) => new(
         NegotiationFailure.MessageTooLong,
         $"multistream-select: a length prefix announces {announced} bytes; the limit is {MultistreamProtocol.MaxMessageLength}.");

@@ -100,7 +100,7 @@ internal static class MultistreamDialer
         {
             throw new ProtocolNegotiationException(
                 NegotiationFailure.WrongHeader,
-                $"multistream-select: the listener's first message is '{Printable(header)}', not the header '{MultistreamProtocol.Header}'.");
+                $"multistream-select: the listener's first message is '{MultistreamCodec.Printable(header)}', not the header '{MultistreamProtocol.Header}'.");
         }
     }
 
@@ -120,7 +120,7 @@ internal static class MultistreamDialer
 
         throw new ProtocolNegotiationException(
             NegotiationFailure.UnexpectedResponse,
-            $"multistream-select: the listener answered '{Printable(answer)}' to the proposal '{protocol}' (expected the protocol or 'na').");
+            $"multistream-select: the listener answered '{MultistreamCodec.Printable(answer)}' to the proposal '{protocol}' (expected the protocol or 'na').");
     }
 
     private static async ValueTask FlushAsync(PipeWriter writer, CancellationToken cancellationToken)
@@ -140,7 +140,4 @@ internal static class MultistreamDialer
     {
         Proposed = protocols,
     };
-
-    /// <summary>Shortens remote text for an error message so a hostile peer cannot flood the logs.</summary>
-    internal static string Printable(string remote) => remote.Length <= 64 ? remote : string.Concat(remote.AsSpan(0, 64), "…");
 }

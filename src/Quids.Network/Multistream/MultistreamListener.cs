@@ -44,7 +44,7 @@ internal static class MultistreamListener
         {
             throw new ProtocolNegotiationException(
                 NegotiationFailure.WrongHeader,
-                $"multistream-select: the dialer's first message is '{MultistreamDialer.Printable(header)}', not the header '{MultistreamProtocol.Header}'.");
+                $"multistream-select: the dialer's first message is '{MultistreamCodec.Printable(header)}', not the header '{MultistreamProtocol.Header}'.");
         }
 
         for (int answered = 0; answered < MultistreamProtocol.MaxProposals; answered++)

@@ -52,6 +52,20 @@ public class MultistreamListenerTests
     }
 
     [Fact]
+    public async Task Answers_ls_with_na_when_the_list_would_not_fit_in_one_message()
+    {
+        var (listener, remote) = CreatePair();
+        string[] many = Enumerable.Range(0, 100).Select(i => $"/quids/protocol/{i}").ToArray();
+        await WriteAsync(remote.Output, Hex(HeaderHex + "03 6c 73 0a" + SlashBHex));
+
+        var negotiate = MultistreamListener.NegotiateAsync(listener, many).AsTask();
+
+        Assert.Equal(Hex(HeaderHex + NaHex), await ReadExactlyAsync(remote.Input, 24));
+        await remote.Output.CompleteAsync();
+        Assert.Equal(NegotiationFailure.EndOfStream, (await Assert.ThrowsAsync<ProtocolNegotiationException>(() => negotiate)).Reason);
+    }
+
+    [Fact]
     public async Task Leaves_the_bytes_after_the_proposal_for_the_next_reader()
     {
         var (listener, remote) = CreatePair();

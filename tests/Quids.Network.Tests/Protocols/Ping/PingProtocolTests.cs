@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Time.Testing;
+using Quids.Network.Multistream;
 using Quids.Network.Protocols.Ping;
 using static Quids.Network.Tests.Multistream.TestPipes;
 
@@ -33,6 +34,24 @@ public class PingProtocolTests
 
         Assert.Equal(2, await respond);
         Assert.True((await ReadAvailableOrEndAsync(client)).Length == 0, "The responder consumed exactly the echoes.");
+    }
+
+    [Fact]
+    public async Task Pings_over_a_stream_negotiated_with_multistream_select()
+    {
+        var time = new FakeTimeProvider();
+        var (dialer, listener) = CreatePair();
+
+        var serve = Task.Run(async () =>
+        {
+            await MultistreamListener.NegotiateAsync(listener, [PingProtocol.Id]);
+            return await PingProtocol.RespondAsync(listener, time);
+        });
+        await MultistreamDialer.SelectOptimisticAsync(dialer, PingProtocol.Id);
+        await PingProtocol.PingAsync(dialer, time);
+        await dialer.Output.CompleteAsync();
+
+        Assert.Equal(1, await serve);
     }
 
     [Fact]
