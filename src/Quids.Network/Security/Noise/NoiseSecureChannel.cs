@@ -56,8 +56,11 @@ internal sealed partial class NoiseSecureChannel : IDuplexPipe, IAsyncDisposable
     /// <summary>The Noise handshake hash, unique to this session (channel binding).</summary>
     public ReadOnlyMemory<byte> HandshakeHash { get; }
 
-    /// <summary>Completes when both loops have ended.</summary>
-    public Task Completion => Task.WhenAll(_decryptLoop, _encryptLoop);
+    /// <summary>
+    /// Completes when both loops have ended; faults with the first error (a
+    /// <see cref="NoiseDecryptionException"/>, or the transport's) if the channel failed.
+    /// </summary>
+    public Task Completion { get; private set; } = Task.CompletedTask;
 
     /// <summary>
     /// Aborts: stops both loops without waiting for the remote to read what is queued, waits for
@@ -87,6 +90,16 @@ internal sealed partial class NoiseSecureChannel : IDuplexPipe, IAsyncDisposable
     {
         _decryptLoop = Task.Run(DecryptLoopAsync);
         _encryptLoop = Task.Run(EncryptLoopAsync);
+        Completion = WhenBothLoopsEndAsync();
+    }
+
+    private async Task WhenBothLoopsEndAsync()
+    {
+        await Task.WhenAll(_decryptLoop, _encryptLoop);
+        if (_fault is { } fault)
+        {
+            throw fault;
+        }
     }
 
     private void Fail(Exception error)
