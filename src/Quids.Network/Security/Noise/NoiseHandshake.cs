@@ -1,0 +1,135 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.IO.Pipelines;
+using Quids.Network.Core;
+
+namespace Quids.Network.Security.Noise;
+
+/// <summary>
+/// Runs the libp2p Noise XX handshake over a raw duplex pipe (after multistream-select chose
+/// "/noise") and returns the encrypted channel. Message 1 carries only the initiator's ephemeral key;
+/// message 2 carries the responder's signed payload, message 3 the initiator's; each payload may
+/// list the stream muxers its sender supports (early muxer negotiation).
+/// </summary>
+internal static class NoiseHandshake
+{
+    /// <summary>
+    /// Authenticates the remote peer and returns the secure channel. The caller bounds the handshake's
+    /// duration through <paramref name="cancellationToken"/>; on failure the caller still owns, and
+    /// must close, <paramref name="transport"/>.
+    /// </summary>
+    /// <exception cref="PeerIdMismatchException">The remote is not <paramref name="expectedRemotePeerId"/>.</exception>
+    /// <exception cref="NoiseHandshakeException">The remote sent a malformed, truncated or unauthenticated handshake.</exception>
+    public static async Task<NoiseSecureChannel> RunAsync(
+        IDuplexPipe transport,
+        IdentityKeyPair identity,
+        bool isInitiator,
+        PeerId? expectedRemotePeerId = null,
+        IReadOnlyList<string>? streamMuxers = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(transport);
+        ArgumentNullException.ThrowIfNull(identity);
+        using var state = new NoiseHandshakeState(isInitiator);
+        byte[] payload = NoisePayloadCodec.Create(identity, state.LocalStaticPublicKey, streamMuxers);
+        NoiseRemoteIdentity remote;
+        if (isInitiator)
+        {
+            await WriteMessageAsync(transport.Output, state, ReadOnlyMemory<byte>.Empty, cancellationToken);
+            remote = await ReadPayloadAsync(transport.Input, state, cancellationToken);
+            CheckExpected(expectedRemotePeerId, remote);
+            await WriteMessageAsync(transport.Output, state, payload, cancellationToken);
+        }
+        else
+        {
+            // Message 1's payload is unauthenticated and libp2p puts nothing in it: it is ignored.
+            await ReadMessageAsync(transport.Input, state, new ArrayBufferWriter<byte>(), cancellationToken);
+            await WriteMessageAsync(transport.Output, state, payload, cancellationToken);
+            remote = await ReadPayloadAsync(transport.Input, state, cancellationToken);
+            CheckExpected(expectedRemotePeerId, remote);
+        }
+
+        byte[] handshakeHash = state.HandshakeHash.ToArray();
+        NoiseTransportCiphers ciphers = state.Split();
+        var channel = new NoiseSecureChannel(transport, ciphers, remote, handshakeHash);
+        channel.Start();
+        return channel;
+    }
+
+    private static void CheckExpected(PeerId? expected, NoiseRemoteIdentity remote)
+    {
+        if (expected is not null && expected != remote.PeerId)
+        {
+            throw new PeerIdMismatchException(expected, remote.PeerId);
+        }
+    }
+
+    private static async ValueTask<NoiseRemoteIdentity> ReadPayloadAsync(PipeReader input, NoiseHandshakeState state, CancellationToken cancellationToken)
+    {
+        var payload = new ArrayBufferWriter<byte>();
+        await ReadMessageAsync(input, state, payload, cancellationToken);
+        return NoisePayloadCodec.Verify(payload.WrittenSpan, state.RemoteStaticPublicKey);
+    }
+
+    private static async ValueTask WriteMessageAsync(PipeWriter output, NoiseHandshakeState state, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
+    {
+        var message = new ArrayBufferWriter<byte>(state.GetMessageLength(payload.Length));
+        state.WriteMessage(payload.Span, message);
+        Span<byte> prefix = output.GetSpan(NoiseProtocol.LengthPrefixLength);
+        BinaryPrimitives.WriteUInt16BigEndian(prefix, (ushort)message.WrittenCount);
+        output.Advance(NoiseProtocol.LengthPrefixLength);
+        output.Write(message.WrittenSpan);
+        FlushResult flush = await output.FlushAsync(cancellationToken);
+        if (flush.IsCompleted)
+        {
+            throw new NoiseHandshakeException($"Noise: the connection closed before handshake message {state.MessageIndex} could be sent.");
+        }
+    }
+
+    private static async ValueTask ReadMessageAsync(PipeReader input, NoiseHandshakeState state, IBufferWriter<byte> payload, CancellationToken cancellationToken)
+    {
+        int number = state.MessageIndex + 1;
+        while (true)
+        {
+            ReadResult result = await input.ReadAsync(cancellationToken);
+            ReadOnlySequence<byte> buffer = result.Buffer;
+            int length = -1;
+            if (buffer.Length >= NoiseProtocol.LengthPrefixLength)
+            {
+                length = ReadLength(buffer);
+                long total = NoiseProtocol.LengthPrefixLength + length;
+                if (buffer.Length >= total)
+                {
+                    ReadOnlySequence<byte> message = buffer.Slice(NoiseProtocol.LengthPrefixLength, length);
+                    try
+                    {
+                        // Handshake messages are few and small next to the work of the handshake: a copy is fine.
+                        state.ReadMessage(message.IsSingleSegment ? message.FirstSpan : message.ToArray(), payload);
+                    }
+                    finally
+                    {
+                        input.AdvanceTo(buffer.GetPosition(total));
+                    }
+
+                    return;
+                }
+            }
+
+            if (result.IsCompleted || result.IsCanceled)
+            {
+                string expected = length < 0 ? "its 2-byte length prefix" : $"{NoiseProtocol.LengthPrefixLength + length} bytes";
+                input.AdvanceTo(buffer.End);
+                throw new NoiseHandshakeException($"Noise: the connection {(result.IsCanceled ? "read was canceled" : "closed")} during handshake message {number}: {buffer.Length} bytes received, {expected} expected.");
+            }
+
+            input.AdvanceTo(buffer.Start, buffer.End);
+        }
+    }
+
+    internal static int ReadLength(ReadOnlySequence<byte> buffer)
+    {
+        Span<byte> prefix = stackalloc byte[NoiseProtocol.LengthPrefixLength];
+        buffer.Slice(0, NoiseProtocol.LengthPrefixLength).CopyTo(prefix);
+        return BinaryPrimitives.ReadUInt16BigEndian(prefix);
+    }
+}

@@ -1,0 +1,145 @@
+using System.Buffers;
+using System.Security.Cryptography;
+using NSec.Cryptography;
+
+namespace Quids.Network.Security.Noise;
+
+/// <summary>
+/// The Noise HandshakeState (framework section 5.3) for the XX pattern with 25519, ChaChaPoly and
+/// SHA256, as initiator or responder. No I/O: each call consumes or produces one whole message.
+/// <code>
+/// XX:
+///   -> e
+///   &lt;- e, ee, s, es
+///   -> s, se
+/// </code>
+/// </summary>
+internal sealed partial class NoiseHandshakeState : IDisposable
+{
+    /// <summary>Messages in the XX pattern.</summary>
+    public const int MessageCount = 3;
+
+    private static readonly KeyAgreementAlgorithm X25519 = KeyAgreementAlgorithm.X25519;
+
+    private readonly NoiseSymmetricState _symmetric;
+    private readonly Key _static;
+    private readonly byte[] _staticPublic;
+    private readonly Key? _injectedEphemeral;
+    private Key? _ephemeral;
+    private byte[]? _remoteEphemeral;
+    private byte[]? _remoteStatic;
+    private int _messageIndex;
+    private bool _split;
+
+    /// <summary>
+    /// Initialize(): a fresh XX handshake. The static and ephemeral X25519 private keys are generated
+    /// unless given (tests replay published vectors by injecting them).
+    /// </summary>
+    public NoiseHandshakeState(
+        bool isInitiator,
+        ReadOnlySpan<byte> prologue = default,
+        ReadOnlySpan<byte> staticPrivateKey = default,
+        ReadOnlySpan<byte> ephemeralPrivateKey = default)
+    {
+        IsInitiator = isInitiator;
+        _symmetric = new NoiseSymmetricState(NoiseProtocol.ProtocolName);
+        _symmetric.MixHash(prologue);
+        _static = staticPrivateKey.IsEmpty ? Key.Create(X25519) : ImportPrivateKey(staticPrivateKey);
+        _staticPublic = _static.PublicKey.Export(KeyBlobFormat.RawPublicKey);
+        if (!ephemeralPrivateKey.IsEmpty)
+        {
+            _injectedEphemeral = ImportPrivateKey(ephemeralPrivateKey);
+        }
+    }
+
+    /// <summary>Whether this party sends the first message.</summary>
+    public bool IsInitiator { get; }
+
+    /// <summary>Whether all three messages were written or read.</summary>
+    public bool IsCompleted => _messageIndex == MessageCount;
+
+    /// <summary>Whether the next message is ours to write (otherwise ours to read).</summary>
+    public bool IsMyTurn => !IsCompleted && (_messageIndex % 2 == 0) == IsInitiator;
+
+    /// <summary>Index (0-based) of the next message of the pattern.</summary>
+    public int MessageIndex => _messageIndex;
+
+    /// <summary>The handshake hash h; after the last message it is the session's channel binding.</summary>
+    public ReadOnlySpan<byte> HandshakeHash => _symmetric.HandshakeHash;
+
+    /// <summary>Our static X25519 public key (32 bytes), which the libp2p payload signs.</summary>
+    public ReadOnlySpan<byte> LocalStaticPublicKey => _staticPublic;
+
+    /// <summary>The remote static X25519 public key, once the message carrying it was read.</summary>
+    public ReadOnlySpan<byte> RemoteStaticPublicKey => _remoteStatic;
+
+    /// <summary>
+    /// Length of the next message we write when it carries <paramref name="payloadLength"/> payload bytes.
+    /// </summary>
+    public int GetMessageLength(int payloadLength)
+    {
+        // Tokens fixed by the pattern: message 0 is "e"; 1 is "e, ee, s, es"; 2 is "s, se".
+        return _messageIndex switch
+        {
+            0 => NoiseProtocol.DhLength + payloadLength,
+            1 => NoiseProtocol.DhLength + NoiseProtocol.DhLength + NoiseProtocol.TagLength + payloadLength + NoiseProtocol.TagLength,
+            2 => NoiseProtocol.DhLength + NoiseProtocol.TagLength + payloadLength + NoiseProtocol.TagLength,
+            _ => throw new InvalidOperationException("Noise: the XX handshake is already complete."),
+        };
+    }
+
+    /// <summary>Zeroes the chaining key and releases the static and ephemeral private keys.</summary>
+    public void Dispose()
+    {
+        _symmetric.Dispose();
+        _static.Dispose();
+        _ephemeral?.Dispose();
+        _injectedEphemeral?.Dispose();
+    }
+
+    private static Key ImportPrivateKey(ReadOnlySpan<byte> privateKey)
+    {
+        if (privateKey.Length != NoiseProtocol.DhLength)
+        {
+            throw new ArgumentException($"An X25519 private key is {NoiseProtocol.DhLength} bytes, not {privateKey.Length}.", nameof(privateKey));
+        }
+
+        return Key.Import(X25519, privateKey, KeyBlobFormat.RawPrivateKey);
+    }
+
+    private void MixDh(Key local, byte[] remotePublic, string token)
+    {
+        var remote = NSec.Cryptography.PublicKey.Import(X25519, remotePublic, KeyBlobFormat.RawPublicKey);
+        var creation = new SharedSecretCreationParameters { ExportPolicy = KeyExportPolicies.AllowPlaintextExport };
+        using SharedSecret? shared = X25519.Agree(local, remote, creation);
+        if (shared is null)
+        {
+            // libsodium refuses low-order points (an all-zero result); a peer sending one is hostile or broken.
+            throw new NoiseHandshakeException($"Noise: the remote key in the '{token}' step is a low-order X25519 point.");
+        }
+
+        byte[] secret = shared.Export(SharedSecretBlobFormat.RawSharedSecret);
+        try
+        {
+            _symmetric.MixKey(secret);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(secret);
+        }
+    }
+
+    private void EnsureTurn(bool writing)
+    {
+        ObjectDisposedException.ThrowIf(_split, this);
+        if (IsCompleted)
+        {
+            throw new InvalidOperationException("Noise: the XX handshake is already complete.");
+        }
+
+        if (IsMyTurn != writing)
+        {
+            throw new InvalidOperationException($"Noise: XX message {_messageIndex + 1} is for the other party to {(writing ? "write" : "read")}.");
+        }
+    }
+}
