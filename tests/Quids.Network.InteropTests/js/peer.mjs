@@ -126,14 +126,20 @@ async function echoOne (t, protocol, bytes, seed, signal) {
       got += b.byteLength
     }
   })()
-  // A failed reader must not surface as an unhandled rejection while the writer still runs.
-  reading.catch(() => {})
+  // A failed reader or the command's timeout resets the stream, which also wakes a writer waiting for 'drain'.
+  reading.catch((err) => stream.abort(err))
+  const onAbort = () => stream.abort(signal.reason ?? new Error('echo timed out'))
+  signal.addEventListener('abort', onAbort)
   const t0 = nowMs()
-  for (let off = 0; off < bytes; off += CHUNK_BYTES) {
-    if (!stream.send(data.subarray(off, Math.min(bytes, off + CHUNK_BYTES)))) await drain(stream)
+  try {
+    for (let off = 0; off < bytes; off += CHUNK_BYTES) {
+      if (!stream.send(data.subarray(off, Math.min(bytes, off + CHUNK_BYTES)))) await drain(stream)
+    }
+    await stream.close({ signal })
+    await reading
+  } finally {
+    signal.removeEventListener('abort', onAbort)
   }
-  await stream.close({ signal })
-  await reading
   const ms = nowMs() - t0
   if (got !== bytes) throw new Error(`echo returned ${got} of ${bytes} bytes`)
   if (Buffer.compare(Buffer.from(data.buffer, data.byteOffset, bytes), Buffer.from(received.buffer)) !== 0) {
