@@ -1,0 +1,94 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using System.Threading.Channels;
+
+namespace Quids.Network.Muxing.Yamux;
+
+/// <summary>The write loop: the only writer of the transport.</summary>
+internal sealed partial class YamuxSession
+{
+    /// <summary>
+    /// Bytes written before a flush even if more frames are queued, so one flush never buffers more than this
+    /// in the transport. 1 MiB: large enough that batching still pays (a few dozen frames), small enough to
+    /// keep latency and memory per connection modest.
+    /// </summary>
+    internal const int MaxBytesPerFlush = 1024 * 1024;
+
+    private async Task WriteLoopAsync()
+    {
+        ChannelReader<YamuxOutboundFrame> frames = _frames.Reader;
+        PipeWriter output = _transport.Output;
+        Exception? error = null;
+        try
+        {
+            while (await frames.WaitToReadAsync().ConfigureAwait(false))
+            {
+                int dataFrames = 0;
+                long batchBytes = 0;
+                while (!_aborted && batchBytes < MaxBytesPerFlush && frames.TryRead(out YamuxOutboundFrame frame))
+                {
+                    WriteFrame(output, frame);
+                    batchBytes += YamuxFrameHeader.Size + frame.Payload.Length;
+                    if (frame.Header.Type == YamuxFrameType.Data)
+                    {
+                        dataFrames++;
+                    }
+                    else if (frame.Header.Type == YamuxFrameType.Ping && frame.Header.HasFlag(YamuxFlags.Ack))
+                    {
+                        Interlocked.Decrement(ref _pendingPongs);
+                    }
+
+                    if (frame.Sequence != 0)
+                    {
+                        frame.Stream!.OnFrameWritten(frame.Sequence);
+                    }
+                }
+
+                if (dataFrames > 0)
+                {
+                    _dataSlots.Release(dataFrames);
+                }
+
+                if (_aborted)
+                {
+                    break;
+                }
+
+                FlushResult flushed = await output.FlushAsync().ConfigureAwait(false);
+                if (flushed.IsCompleted)
+                {
+                    error = new IOException("Yamux: the transport stopped accepting data.");
+                    break;
+                }
+            }
+        }
+        catch (Exception ex)
+        {
+            error = ex;
+        }
+
+        // End first so that the frame queue is complete, then report every frame left as never to be written.
+        EndSession(error, goAway: null);
+        _writerStopped = true;
+        while (frames.TryRead(out YamuxOutboundFrame left))
+        {
+            left.Stream?.OnWriterStopped();
+        }
+
+        await output.CompleteAsync(error).ConfigureAwait(false);
+    }
+
+    private static void WriteFrame(PipeWriter output, in YamuxOutboundFrame frame)
+    {
+        Span<byte> header = output.GetSpan(YamuxFrameHeader.Size);
+        frame.Header.Write(header);
+        output.Advance(YamuxFrameHeader.Size);
+        if (!frame.Payload.IsEmpty)
+        {
+            foreach (ReadOnlyMemory<byte> segment in frame.Payload)
+            {
+                output.Write(segment.Span);
+            }
+        }
+    }
+}

@@ -1,0 +1,115 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using Google.Protobuf;
+using Quids.Network.Core;
+using Quids.Network.Protocols.Identify.Wire;
+
+namespace Quids.Network.Protocols.Identify;
+
+internal static partial class IdentifyProtocol
+{
+    /// <summary>Bytes of a length prefix for <see cref="MaxMessageSize"/>; a prefix still going after them is too large.</summary>
+    private static readonly int MaxLengthPrefixBytes = Varint.GetLength(MaxMessageSize);
+
+    /// <summary>
+    /// Reads messages until the stream ends (or <see cref="MaxMessages"/> were read), merges them as go and
+    /// js do (later singular fields win, lists are concatenated) and checks the result.
+    /// </summary>
+    /// <exception cref="IdentifyException">A message is too large or malformed, none arrived, or the key is not <paramref name="remotePeer"/>'s.</exception>
+    public static async ValueTask<IdentifyInfo> ReadAsync(PipeReader reader, PeerId remotePeer, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        var merged = new IdentifyMessage();
+        int count = 0;
+        while (count < MaxMessages)
+        {
+            ReadResult result = await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+            ReadOnlySequence<byte> buffer = result.Buffer;
+            try
+            {
+                while (count < MaxMessages && TryReadMessage(ref buffer) is { } message)
+                {
+                    merged.MergeFrom(message);
+                    count++;
+                }
+            }
+            catch (IdentifyException)
+            {
+                reader.AdvanceTo(result.Buffer.Start);
+                throw;
+            }
+
+            reader.AdvanceTo(buffer.Start, buffer.End);
+            if (result.IsCanceled)
+            {
+                throw new OperationCanceledException("identify: the read was canceled.");
+            }
+
+            if (result.IsCompleted)
+            {
+                if (!buffer.IsEmpty && count < MaxMessages)
+                {
+                    throw new IdentifyException(
+                        IdentifyFailure.EndOfStream,
+                        $"identify: the stream from {remotePeer} ended inside a message ({buffer.Length} bytes of it received).");
+                }
+
+                break;
+            }
+        }
+
+        if (count == 0)
+        {
+            throw new IdentifyException(IdentifyFailure.EndOfStream, $"identify: the stream from {remotePeer} ended without a message.");
+        }
+
+        return ToInfo(merged, remotePeer);
+    }
+
+    /// <summary>
+    /// Parses one length-prefixed message from the start of <paramref name="buffer"/> and slices past it;
+    /// null when more bytes are needed (never more than <see cref="MaxMessageSize"/> plus the prefix).
+    /// </summary>
+    /// <exception cref="IdentifyException">The prefix or the message can never be valid.</exception>
+    internal static IdentifyMessage? TryReadMessage(ref ReadOnlySequence<byte> buffer)
+    {
+        var reader = new SequenceReader<byte>(buffer);
+        switch (Varint.TryRead(ref reader, out ulong length))
+        {
+            case VarintStatus.Invalid:
+                throw new IdentifyException(IdentifyFailure.Malformed, "identify: the length prefix is not a valid minimal varint.");
+            case VarintStatus.NeedMoreData when buffer.Length < MaxLengthPrefixBytes:
+                return null;
+            case VarintStatus.NeedMoreData:
+                throw TooLarge($"more than {(1UL << (7 * MaxLengthPrefixBytes)) - 1}");
+        }
+
+        if (length > MaxMessageSize)
+        {
+            throw TooLarge(length.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        if (reader.Remaining < (long)length)
+        {
+            return null;
+        }
+
+        ReadOnlySequence<byte> body = reader.UnreadSequence.Slice(0, (long)length);
+        IdentifyMessage message;
+        try
+        {
+            message = IdentifyMessage.Parser.ParseFrom(body);
+        }
+        catch (InvalidProtocolBufferException e)
+        {
+            throw new IdentifyException(IdentifyFailure.Malformed, $"identify: a {length}-byte message is not a valid Identify protobuf: {e.Message}");
+        }
+
+        buffer = buffer.Slice(body.End);
+        return message;
+    }
+
+    private static IdentifyException TooLarge(string announced) => new(
+        IdentifyFailure.MessageTooLarge,
+        $"identify: a length prefix announces {announced} bytes; the limit is {MaxMessageSize}.");
+}

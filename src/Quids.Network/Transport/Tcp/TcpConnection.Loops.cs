@@ -1,0 +1,206 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using System.Net.Sockets;
+using System.Runtime.InteropServices;
+
+namespace Quids.Network.Transport.Tcp;
+
+internal sealed partial class TcpConnection
+{
+    // Each receive asks for at least this much room; half a pool block, as Kestrel does, so a partly
+    // filled block is still used instead of renting a new one for every read.
+    private const int MinimumReceiveSize = MinimumSegmentSize / 2;
+
+    // Segments gathered into one sendmsg call. Linux accepts up to IOV_MAX (1024); 64 blocks of 4 KiB
+    // already fill a typical socket send buffer, so more would only lengthen the list.
+    private const int MaxSegmentsPerSend = 64;
+
+    private readonly List<ArraySegment<byte>> _sendSegments = new(MaxSegmentsPerSend);
+
+    private async Task ReceiveLoopAsync()
+    {
+        PipeWriter input = _input.Writer;
+        Exception? error = null;
+        try
+        {
+            while (true)
+            {
+                // Waits for readable data without holding a buffer, so an idle connection pins no memory.
+                await _socket.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None).ConfigureAwait(false);
+
+                Memory<byte> buffer = input.GetMemory(MinimumReceiveSize);
+                int received = await _socket.ReceiveAsync(buffer, SocketFlags.None).ConfigureAwait(false);
+                if (received == 0)
+                {
+                    break; // FIN: the peer will send no more.
+                }
+
+                input.Advance(received);
+                Interlocked.Add(ref _bytesReceived, received);
+
+                // Waits here while the reader is behind by MaxReadBufferSize: the kernel buffer then fills
+                // and TCP flow control slows the peer.
+                FlushResult flush = await input.FlushAsync().ConfigureAwait(false);
+                if (flush.IsCompleted || flush.IsCanceled)
+                {
+                    break;
+                }
+            }
+        }
+        catch (Exception exception)
+        {
+            error = Translate(exception);
+        }
+
+        // A close on this side explains any socket error it caused, so report the close's reason instead.
+        error = _closeReason ?? error;
+        input.Complete(error);
+        if (error is not null)
+        {
+            // The socket is dead; stop the send loop too so writers learn it rather than queue into nothing.
+            CloseSocket(error, abortive: false);
+        }
+
+        FireConnectionClosed();
+    }
+
+    private async Task SendLoopAsync()
+    {
+        PipeReader output = _output.Reader;
+        Exception? error = null;
+        bool completed = false;
+        try
+        {
+            while (true)
+            {
+                ReadResult result = await output.ReadAsync().ConfigureAwait(false);
+                if (result.IsCanceled)
+                {
+                    break; // Abort or close: unsent bytes are dropped.
+                }
+
+                ReadOnlySequence<byte> buffer = result.Buffer;
+                if (!buffer.IsEmpty)
+                {
+                    await SendAsync(buffer).ConfigureAwait(false);
+                    Interlocked.Add(ref _bytesSent, buffer.Length);
+                }
+
+                output.AdvanceTo(buffer.End);
+                if (result.IsCompleted)
+                {
+                    completed = true;
+                    break;
+                }
+            }
+        }
+        catch (Exception exception)
+        {
+            error = Translate(exception);
+        }
+
+        if (completed && ShutdownSend())
+        {
+            // Half close: the peer sees the end of its input; this side can still receive.
+            output.Complete();
+            return;
+        }
+
+        error = _closeReason ?? error ?? new ConnectionAbortedException($"Transport: the connection to {RemoteEndPoint} was closed.");
+        CloseSocket(error, abortive: false);
+        output.Complete(error);
+        FireConnectionClosed();
+    }
+
+    /// <summary>Sends the whole buffer, gathering array-backed segments into as few sendmsg calls as possible.</summary>
+    private async ValueTask SendAsync(ReadOnlySequence<byte> buffer)
+    {
+        if (buffer.IsSingleSegment)
+        {
+            await SendAllAsync(buffer.First).ConfigureAwait(false);
+            return;
+        }
+
+        foreach (ReadOnlyMemory<byte> memory in buffer)
+        {
+            if (MemoryMarshal.TryGetArray(memory, out ArraySegment<byte> segment))
+            {
+                _sendSegments.Add(segment);
+                if (_sendSegments.Count == MaxSegmentsPerSend)
+                {
+                    await SendSegmentsAsync().ConfigureAwait(false);
+                }
+            }
+            else
+            {
+                // Not array-backed (a native pool): send it alone, still without copying.
+                await SendSegmentsAsync().ConfigureAwait(false);
+                await SendAllAsync(memory).ConfigureAwait(false);
+            }
+        }
+
+        await SendSegmentsAsync().ConfigureAwait(false);
+    }
+
+    private async ValueTask SendSegmentsAsync()
+    {
+        if (_sendSegments.Count == 0)
+        {
+            return;
+        }
+
+        int sent = await _socket.SendAsync(_sendSegments, SocketFlags.None).ConfigureAwait(false);
+
+        // A stream socket normally takes the whole list; should it not, send what is left one by one.
+        foreach (ArraySegment<byte> segment in _sendSegments)
+        {
+            if (sent >= segment.Count)
+            {
+                sent -= segment.Count;
+                continue;
+            }
+
+            await SendAllAsync(segment.AsMemory(sent)).ConfigureAwait(false);
+            sent = 0;
+        }
+
+        _sendSegments.Clear();
+    }
+
+    private async ValueTask SendAllAsync(ReadOnlyMemory<byte> memory)
+    {
+        while (!memory.IsEmpty)
+        {
+            int sent = await _socket.SendAsync(memory, SocketFlags.None).ConfigureAwait(false);
+            memory = memory[sent..];
+        }
+    }
+
+    private bool ShutdownSend()
+    {
+        lock (_socketLock)
+        {
+            if (_socketClosed)
+            {
+                return false;
+            }
+
+            try
+            {
+                _socket.Shutdown(SocketShutdown.Send);
+                return true;
+            }
+            catch (SocketException)
+            {
+                return false; // Already reset by the peer: report it as a failed send below.
+            }
+        }
+    }
+
+    private Exception Translate(Exception exception) => exception switch
+    {
+        SocketException { SocketErrorCode: SocketError.ConnectionReset or SocketError.ConnectionAborted or SocketError.Shutdown } socket =>
+            new ConnectionResetException($"Transport: the connection to {RemoteEndPoint} was reset by the peer ({socket.SocketErrorCode}).", socket),
+        _ => exception,
+    };
+}
