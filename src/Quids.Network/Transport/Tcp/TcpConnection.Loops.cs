@@ -197,10 +197,14 @@ internal sealed partial class TcpConnection
         }
     }
 
+    // Callers see one IOException type for a dead connection whatever the socket error was; the
+    // SocketException stays as the inner exception for diagnostics.
     private Exception Translate(Exception exception) => exception switch
     {
         SocketException { SocketErrorCode: SocketError.ConnectionReset or SocketError.ConnectionAborted or SocketError.Shutdown } socket =>
             new ConnectionResetException($"Transport: the connection to {RemoteEndPoint} was reset by the peer ({socket.SocketErrorCode}).", socket),
+        SocketException socket =>
+            new ConnectionResetException($"Transport: the connection to {RemoteEndPoint} was lost ({socket.SocketErrorCode}).", socket),
         _ => exception,
     };
 }

@@ -133,6 +133,22 @@ public sealed class NoiseHandshakeTests
     }
 
     [Fact]
+    public async Task Rejects_an_identity_key_type_this_library_cannot_verify()
+    {
+        using var bob = IdentityKeyPair.Generate();
+        var error = await DialHostileResponderAsync(staticKey =>
+        {
+            NoiseHandshakePayload payload = NoiseHandshakePayload.Parser.ParseFrom(NoisePayloadCodec.Create(bob, staticKey, null));
+            // PublicKey { Type = Secp256k1, Data = 33-byte compressed point }.
+            byte[] key = [0x08, 0x02, 0x12, 0x21, 0x02, .. new byte[32]];
+            payload.IdentityKey = ByteString.CopyFrom(key);
+            return payload.ToByteArray();
+        });
+
+        Assert.Contains("Secp256k1", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Rejects_a_payload_that_is_not_a_protobuf()
     {
         var error = await DialHostileResponderAsync(_ => [0xff, 0xff, 0xff, 0xff, 0xff]);

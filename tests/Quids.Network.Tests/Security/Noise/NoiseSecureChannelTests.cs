@@ -110,6 +110,38 @@ public sealed class NoiseSecureChannelTests
     }
 
     [Fact]
+    public async Task A_reader_that_stops_reading_pauses_the_writer_after_a_bounded_amount()
+    {
+        await using var pair = await ChannelPair.ConnectAsync();
+        byte[] chunk = new byte[64 * 1024];
+        long accepted = 0;
+        Task<FlushResult>? paused = null;
+        while (accepted < 16 * 1024 * 1024)
+        {
+            ValueTask<FlushResult> write = pair.Alice.Output.WriteAsync(chunk);
+            accepted += chunk.Length;
+            if (!write.IsCompleted)
+            {
+                Task<FlushResult> task = write.AsTask();
+                if (await Task.WhenAny(task, Task.Delay(500)) != task)
+                {
+                    paused = task;
+                    break;
+                }
+            }
+        }
+
+        // Alice's plaintext pipe, the raw pipes and Bob's plaintext pipe together hold a few MiB at most.
+        Assert.NotNull(paused);
+        Assert.InRange(accepted, NoiseProtocol.PlaintextPauseThreshold, 4 * 1024 * 1024);
+
+        Task<byte[]> receive = ReadToEndAsync(pair.Bob.Input);
+        await paused.WaitAsync(Timeout);
+        await pair.Alice.Output.CompleteAsync();
+        Assert.Equal(accepted, (await receive.WaitAsync(Timeout)).Length);
+    }
+
+    [Fact]
     public async Task Completing_the_output_closes_the_remote_input_gracefully()
     {
         await using var pair = await ChannelPair.ConnectAsync();
