@@ -1,0 +1,110 @@
+using Microsoft.Extensions.Logging;
+using Quids.Network.Core;
+using Quids.Network.Diagnostics;
+using Quids.Network.Multistream;
+using Quids.Network.Muxing.Yamux;
+using Quids.Network.Security.Noise;
+using Quids.Network.Transport;
+
+namespace Quids.Network.Network;
+
+/// <summary>
+/// Turns a raw TCP connection into an authenticated, encrypted, multiplexed one, in the order of the libp2p
+/// connections spec. One pipeline for both directions:
+/// <list type="number">
+/// <item>multistream-select on the raw bytes agrees on <c>/noise</c> (the dialer proposes it together with
+/// the multistream header in one write, so this costs one round trip).</item>
+/// <item>Noise XX (1.5 round trips): both static keys are exchanged and signed by the peers' identity keys;
+/// the signature is verified, the remote <see cref="PeerId"/> is derived from its identity key, and a dial that
+/// named <c>/p2p/&lt;id&gt;</c> fails unless the remote is that peer. From here every byte is encrypted.</item>
+/// <item>The muxer: when both handshake payloads listed <c>/yamux/1.0.0</c> (Noise early muxer negotiation),
+/// it is chosen with no extra round trip; otherwise multistream-select agrees on it inside the channel.</item>
+/// <item>A Yamux session starts; the connection can open and accept streams.</item>
+/// </list>
+/// Guarantees: the whole upgrade finishes within <see cref="HostOptions.HandshakeTimeout"/>; on any failure
+/// the raw connection is aborted and a <see cref="ConnectionUpgradeException"/> names the stage and the cause;
+/// nothing is returned unless the remote proved its identity.
+/// </summary>
+internal sealed class UpgradePipeline
+{
+    public const string NoiseProtocol = "/noise";
+    public const string YamuxProtocol = "/yamux/1.0.0";
+
+    private static readonly string[] s_security = [NoiseProtocol];
+    private static readonly string[] s_muxers = [YamuxProtocol];
+    private readonly HostOptions _options;
+    private readonly ILogger _logger;
+
+    public UpgradePipeline(HostOptions options, ILogger logger)
+    {
+        _options = options;
+        _logger = logger;
+    }
+
+    public async Task<NetworkConnection> UpgradeAsync(
+        ITransportConnection raw, ConnectionDirection direction, PeerId? expectedRemote, CancellationToken cancellationToken = default)
+    {
+        bool initiator = direction == ConnectionDirection.Outbound;
+        string remote = raw.RemoteEndPoint.ToString() ?? "?";
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(_options.HandshakeTimeout);
+        var stage = UpgradeStage.SecurityNegotiation;
+        NoiseSecureChannel? secure = null;
+        try
+        {
+            if (initiator)
+            {
+                await MultistreamDialer.SelectAsync(raw.Transport, [NoiseProtocol], timeout.Token);
+            }
+            else
+            {
+                await MultistreamListener.NegotiateAsync(raw.Transport, s_security, timeout.Token);
+            }
+
+            stage = UpgradeStage.SecurityHandshake;
+            secure = await NoiseHandshake.RunAsync(
+                raw.Transport, _options.Identity!, initiator, expectedRemote, s_muxers, timeout.Token);
+
+            stage = UpgradeStage.MuxerNegotiation;
+            if (!secure.RemoteStreamMuxers.Contains(YamuxProtocol))
+            {
+                if (initiator)
+                {
+                    await MultistreamDialer.SelectAsync(secure, s_muxers, timeout.Token);
+                }
+                else
+                {
+                    await MultistreamListener.NegotiateAsync(secure, s_muxers, timeout.Token);
+                }
+            }
+
+            var muxer = new YamuxSession(secure, initiator, _options.Yamux, _options.TimeProvider);
+            muxer.Start();
+            var connection = new NetworkConnection(
+                raw, secure, muxer, _options.Identity!.PeerId, secure.RemotePublicKey, direction, _options.TimeProvider.GetUtcNow());
+            NetworkLog.ConnectionUpgraded(_logger, connection.Id, direction, connection.RemotePeerId, remote);
+            return connection;
+        }
+        catch (Exception e) when (e is not ConnectionUpgradeException)
+        {
+            string reason = e is OperationCanceledException && !cancellationToken.IsCancellationRequested
+                ? $"no progress within the handshake timeout of {_options.HandshakeTimeout.TotalSeconds:0.#} s"
+                : e.Message;
+            raw.Abort(e);
+            if (secure is not null)
+            {
+                await secure.DisposeAsync();
+            }
+
+            await raw.DisposeAsync();
+            if (e is OperationCanceledException && cancellationToken.IsCancellationRequested)
+            {
+                throw;
+            }
+
+            var failure = new ConnectionUpgradeException(stage, remote, expectedRemote, reason, e);
+            NetworkLog.UpgradeFailed(_logger, direction, remote, failure.Message);
+            throw failure;
+        }
+    }
+}
