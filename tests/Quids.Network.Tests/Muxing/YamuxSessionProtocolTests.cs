@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using Quids.Network.Muxing;
 using Quids.Network.Muxing.Yamux;
 
@@ -221,6 +222,36 @@ public class YamuxSessionProtocolTests
         var ex = await Assert.ThrowsAsync<StreamResetException>(async () => await stream.Input.ReadAsync());
         Assert.Contains("session ended", ex.Message);
         Assert.Null(await session.AcceptStreamAsync());
+    }
+
+    [Fact]
+    public async Task Close_gives_up_on_a_peer_that_stopped_reading_after_the_close_timeout()
+    {
+        var time = new FakeTimeProvider();
+        await using var peer = new RawYamuxPeer(sessionIsClient: true, timeProvider: time);
+        IMuxedStream stream = await peer.Session.OpenStreamAsync();
+
+        // The peer never reads: the in-memory transport pauses at 64 KiB and the write loop waits in FlushAsync.
+        _ = StreamIo.WriteAllAsync(stream.Output, new byte[200_000]);
+        await Task.Delay(100);
+        Task closing = peer.Session.CloseAsync();
+        await Task.Delay(50);
+        Assert.False(closing.IsCompleted);
+
+        time.Advance(TimeSpan.FromSeconds(5));
+        await closing.WaitAsync(TimeSpan.FromSeconds(5));
+    }
+
+    [Fact]
+    public async Task Abort_releases_a_write_loop_stuck_on_a_peer_that_stopped_reading()
+    {
+        await using var peer = new RawYamuxPeer(sessionIsClient: true);
+        IMuxedStream stream = await peer.Session.OpenStreamAsync();
+        _ = StreamIo.WriteAllAsync(stream.Output, new byte[200_000]);
+        await Task.Delay(100);
+        peer.Session.Abort(new IOException("gone"));
+        var ex = await Assert.ThrowsAsync<IOException>(() => peer.Session.Completion.WaitAsync(TimeSpan.FromSeconds(5)));
+        Assert.Equal("gone", ex.Message);
     }
 
     private static async Task AssertProtocolErrorAsync(RawYamuxPeer peer, string expected)

@@ -66,6 +66,12 @@ internal sealed class YamuxOptions
     /// <summary>Measures the round trip once at start (as go-yamux does) so that auto-tuning can begin. Defaults to true.</summary>
     public bool PingOnStart { get; init; } = true;
 
+    /// <summary>
+    /// How long the end of a session may wait for its last frames (Go Away) to reach a peer that stopped
+    /// reading before the session is aborted. Defaults to 5 seconds.
+    /// </summary>
+    public TimeSpan CloseTimeout { get; init; } = TimeSpan.FromSeconds(5);
+
     public void Validate()
     {
         if (MaxReceiveWindow < InitialWindow)
@@ -90,5 +96,6 @@ internal sealed class YamuxOptions
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxPendingPongs, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxOutstandingPings, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(AutoTuneRoundTrips, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(CloseTimeout, TimeSpan.Zero);
     }
 }

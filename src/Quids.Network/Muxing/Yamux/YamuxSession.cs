@@ -37,6 +37,8 @@ internal sealed partial class YamuxSession : IMuxedConnection
     private volatile bool _aborted;
     private volatile bool _writerStopped;
     private int _started;
+    private ITimer? _closeTimer;
+    private bool _loopsDone;
 
     public YamuxSession(IDuplexPipe transport, bool isClient, YamuxOptions? options = null, TimeProvider? timeProvider = null)
     {
@@ -191,6 +193,20 @@ internal sealed partial class YamuxSession : IMuxedConnection
     {
         _aborted = true;
         EndSession(reason ?? new YamuxSessionClosedException("Yamux: the session was aborted locally."), goAway: null);
+
+        // A write loop stuck flushing to a peer that no longer reads must let go.
+        if (!_writerStopped)
+        {
+            try
+            {
+                _transport.Output.CancelPendingFlush();
+            }
+            catch (Exception)
+            {
+                // The write loop completed the output in the meantime (a pipe rethrows its completion error):
+                // nothing is left to cancel.
+            }
+        }
     }
 
     public async ValueTask DisposeAsync()
@@ -279,6 +295,14 @@ internal sealed partial class YamuxSession : IMuxedConnection
     private async Task RunAsync()
     {
         await Task.WhenAll(ReadLoopAsync(), WriteLoopAsync()).ConfigureAwait(false);
+        ITimer? closeTimer;
+        lock (_gate)
+        {
+            _loopsDone = true;
+            closeTimer = _closeTimer;
+        }
+
+        closeTimer?.Dispose();
         Exception? reason;
         lock (_gate)
         {
@@ -317,6 +341,15 @@ internal sealed partial class YamuxSession : IMuxedConnection
             _streams.Clear();
             pings = [.. _pings.Values];
             _pings.Clear();
+            if (!_aborted && !_loopsDone)
+            {
+                // Flushing the last frames (Go Away) must not wait forever on a peer that stopped reading.
+                _closeTimer = _timeProvider.CreateTimer(
+                    static state => ((YamuxSession)state!).Abort(new TimeoutException("Yamux: the peer did not take the final frames within the close timeout.")),
+                    this,
+                    _options.CloseTimeout,
+                    Timeout.InfiniteTimeSpan);
+            }
         }
 
         if (goAway is { } code)
@@ -326,6 +359,7 @@ internal sealed partial class YamuxSession : IMuxedConnection
 
         _frames.Writer.TryComplete();
         _accepted.Writer.TryComplete();
+
         _ended.Cancel();
         _transport.Input.CancelPendingRead();
         foreach (YamuxStream stream in streams)
