@@ -149,7 +149,9 @@ internal sealed partial class YamuxSession : IMuxedConnection
                 }
             }
 
-            // go-yamux acknowledges on accept; the ACK carries no window change (delta 0).
+            // Acknowledged on accept, as go-yamux does (the libp2p spec prefers waiting for the first DATA frame,
+            // but accepting is when the application takes responsibility for the stream, so the ACK backlog then
+            // measures exactly the streams nobody has taken yet). The ACK carries no window change (delta 0).
             EnqueueControl(new YamuxFrameHeader(YamuxFrameType.WindowUpdate, YamuxFlags.Ack, stream.StreamId, 0));
             return stream;
         }
@@ -174,6 +176,11 @@ internal sealed partial class YamuxSession : IMuxedConnection
         return await pong.Task.ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Queues Go Away (normal) behind everything already queued, flushes it, then closes both directions of the
+    /// transport. Streams still open end with <see cref="StreamResetException"/>: close them first for a clean
+    /// finish. Cancelling (or the close timeout) turns the close into <see cref="Abort"/>.
+    /// </summary>
     public async Task CloseAsync(CancellationToken cancellationToken = default)
     {
         EndSession(null, YamuxGoAwayCode.Normal);
