@@ -254,6 +254,45 @@ public class YamuxSessionProtocolTests
         Assert.Equal("gone", ex.Message);
     }
 
+    [Fact]
+    public async Task A_disposed_stream_is_reset_when_the_peer_never_sends_its_FIN()
+    {
+        var time = new FakeTimeProvider();
+        await using var peer = new RawYamuxPeer(sessionIsClient: false, timeProvider: time);
+        await peer.SendAsync(YamuxFrameType.WindowUpdate, YamuxFlags.Syn, 1, 0);
+        IMuxedStream stream = (await peer.Session.AcceptStreamAsync())!;
+        await stream.DisposeAsync();
+        await peer.ReceiveUntilAsync(h => h.HasFlag(YamuxFlags.Fin));
+        Assert.Equal(1, peer.Session.StreamCount);
+
+        time.Advance(TimeSpan.FromMinutes(5));
+        Assert.Equal(new YamuxFrameHeader(YamuxFrameType.WindowUpdate, YamuxFlags.Rst, 1, 0), await peer.ReceiveUntilAsync(h => h.HasFlag(YamuxFlags.Rst)));
+        Assert.Equal(0, peer.Session.StreamCount);
+    }
+
+    [Fact]
+    public async Task Answers_at_most_the_pong_cap_when_flooded_with_pings_while_the_peer_does_not_read()
+    {
+        await using var peer = new RawYamuxPeer(sessionIsClient: false, new YamuxOptions { PingOnStart = false, MaxPendingPongs = 2 });
+        var flood = new byte[12 * 20_000];
+        for (int i = 0; i < 20_000; i++)
+        {
+            new YamuxFrameHeader(YamuxFrameType.Ping, YamuxFlags.Syn, 0, (uint)i).Write(flood.AsSpan(i * 12));
+        }
+
+        // 20 000 pongs (240 KB) would overflow the 64 KiB transport the peer never reads; capped, the session survives.
+        await peer.SendAsync(flood);
+        await Task.Delay(100);
+        Assert.False(peer.Session.Completion.IsCompleted);
+        int pongs = 0;
+        while (await Task.WhenAny(peer.ReceiveAsync(), Task.Delay(200)) is Task<(YamuxFrameHeader Header, byte[] Payload)?> { Result: not null })
+        {
+            pongs++;
+        }
+
+        Assert.InRange(pongs, 1, 19_999);
+    }
+
     private static async Task AssertProtocolErrorAsync(RawYamuxPeer peer, string expected)
     {
         YamuxFrameHeader goAway = await peer.ReceiveUntilAsync(h => h.Type == YamuxFrameType.GoAway);

@@ -72,6 +72,13 @@ internal sealed class YamuxOptions
     /// </summary>
     public TimeSpan CloseTimeout { get; init; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// How long a stream the application has disposed (our FIN sent, reader closed) waits for the peer's FIN
+    /// before it is reset, so that a peer that never closes its side cannot pin stream slots forever.
+    /// Defaults to 5 minutes (go-yamux's StreamCloseTimeout).
+    /// </summary>
+    public TimeSpan StreamCloseTimeout { get; init; } = TimeSpan.FromMinutes(5);
+
     public void Validate()
     {
         if (MaxReceiveWindow < InitialWindow)
@@ -97,5 +104,6 @@ internal sealed class YamuxOptions
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxOutstandingPings, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(AutoTuneRoundTrips, 1);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(CloseTimeout, TimeSpan.Zero);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(StreamCloseTimeout, TimeSpan.Zero);
     }
 }

@@ -34,6 +34,8 @@ internal sealed partial class YamuxStream : IMuxedStream
     private bool _removed;
     private bool _backlogReleased;
     private Exception? _resetReason;
+    private readonly TimeSpan _streamCloseTimeout;
+    private ITimer? _closeTimer;
 
     public YamuxStream(YamuxSession session, uint streamId, bool outbound, YamuxOptions options, TimeProvider timeProvider)
     {
@@ -55,6 +57,7 @@ internal sealed partial class YamuxStream : IMuxedStream
         _sendWindow = YamuxOptions.InitialWindow;
         _maxPayload = options.MaxSendPayload;
         _timeProvider = timeProvider;
+        _streamCloseTimeout = options.StreamCloseTimeout;
     }
 
     public uint StreamId { get; }
@@ -103,6 +106,31 @@ internal sealed partial class YamuxStream : IMuxedStream
         }
 
         _input.Complete();
+        StartCloseTimer();
+    }
+
+    /// <summary>After dispose, waits <see cref="YamuxOptions.StreamCloseTimeout"/> for the peer's FIN, then resets.</summary>
+    private void StartCloseTimer()
+    {
+        lock (_sync)
+        {
+            if (_removed || _reset || _closeTimer is not null)
+            {
+                return;
+            }
+
+            _closeTimer = _timeProvider.CreateTimer(
+                static state =>
+                {
+                    var stream = (YamuxStream)state!;
+                    stream.ResetCore(
+                        new StreamResetException($"Yamux stream {stream.StreamId} was reset: the peer did not close its side within {stream._streamCloseTimeout}."),
+                        sendRst: true);
+                },
+                this,
+                _streamCloseTimeout,
+                Timeout.InfiniteTimeSpan);
+        }
     }
 
     /// <summary>Read loop: a data frame's header arrived; false when it exceeds the window (a protocol violation).</summary>
@@ -231,6 +259,10 @@ internal sealed partial class YamuxStream : IMuxedStream
     {
         string why = reason is null ? "the session ended" : $"the session ended: {reason.Message}";
         ResetCore(new StreamResetException($"Yamux stream {StreamId} ended because {why}.", reason), sendRst: false, removeFromSession: false);
+        lock (_sync)
+        {
+            _closeTimer?.Dispose();
+        }
     }
 
     /// <summary>The application consumed <paramref name="bytes"/> from <see cref="Input"/>.</summary>
@@ -312,6 +344,7 @@ internal sealed partial class YamuxStream : IMuxedStream
             }
 
             _removed = true;
+            _closeTimer?.Dispose();
         }
 
         _session.RemoveStream(this);
