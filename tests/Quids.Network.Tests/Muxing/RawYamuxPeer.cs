@@ -9,12 +9,12 @@ internal sealed class RawYamuxPeer : IAsyncDisposable
 {
     private readonly TestDuplexPipe _raw;
 
-    public RawYamuxPeer(bool sessionIsClient, YamuxOptions? options = null)
+    public RawYamuxPeer(bool sessionIsClient, YamuxOptions? options = null, TimeProvider? timeProvider = null)
     {
         (TestDuplexPipe sessionEnd, TestDuplexPipe rawEnd) = TestDuplexPipe.CreatePair();
         _raw = rawEnd;
         options ??= new YamuxOptions { PingOnStart = false };
-        Session = new YamuxSession(sessionEnd, sessionIsClient, options);
+        Session = new YamuxSession(sessionEnd, sessionIsClient, options, timeProvider);
         Session.Start();
     }
 

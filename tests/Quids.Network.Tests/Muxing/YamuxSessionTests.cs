@@ -99,6 +99,24 @@ public class YamuxSessionTests
     }
 
     [Fact]
+    public async Task Writing_after_the_peer_reset_the_stream_throws_a_stream_reset_exception()
+    {
+        await using var pair = new YamuxSessionPair();
+        IMuxedStream client = await pair.Client.OpenStreamAsync();
+        await client.Output.WriteAsync(new byte[] { 1 });
+        IMuxedStream server = (await pair.Server.AcceptStreamAsync())!;
+        server.Reset();
+        await Assert.ThrowsAsync<StreamResetException>(async () =>
+        {
+            for (int i = 0; i < 1000; i++)
+            {
+                await client.Output.WriteAsync(new byte[1024]);
+                await Task.Delay(1);
+            }
+        });
+    }
+
+    [Fact]
     public async Task An_exhausted_window_blocks_the_writer_until_the_reader_consumes()
     {
         await using var pair = new YamuxSessionPair();

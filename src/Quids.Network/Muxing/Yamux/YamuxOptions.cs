@@ -66,6 +66,19 @@ internal sealed class YamuxOptions
     /// <summary>Measures the round trip once at start (as go-yamux does) so that auto-tuning can begin. Defaults to true.</summary>
     public bool PingOnStart { get; init; } = true;
 
+    /// <summary>
+    /// How long the end of a session may wait for its last frames (Go Away) to reach a peer that stopped
+    /// reading before the session is aborted. Defaults to 5 seconds.
+    /// </summary>
+    public TimeSpan CloseTimeout { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// How long a stream the application has disposed (our FIN sent, reader closed) waits for the peer's FIN
+    /// before it is reset, so that a peer that never closes its side cannot pin stream slots forever.
+    /// Defaults to 5 minutes (go-yamux's StreamCloseTimeout).
+    /// </summary>
+    public TimeSpan StreamCloseTimeout { get; init; } = TimeSpan.FromMinutes(5);
+
     public void Validate()
     {
         if (MaxReceiveWindow < InitialWindow)
@@ -90,5 +103,7 @@ internal sealed class YamuxOptions
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxPendingPongs, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxOutstandingPings, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(AutoTuneRoundTrips, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(CloseTimeout, TimeSpan.Zero);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(StreamCloseTimeout, TimeSpan.Zero);
     }
 }

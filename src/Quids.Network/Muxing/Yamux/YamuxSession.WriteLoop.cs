@@ -55,6 +55,12 @@ internal sealed partial class YamuxSession
                 }
 
                 FlushResult flushed = await output.FlushAsync().ConfigureAwait(false);
+                if (flushed.IsCanceled)
+                {
+                    // Only Abort cancels the flush.
+                    break;
+                }
+
                 if (flushed.IsCompleted)
                 {
                     error = new IOException("Yamux: the transport stopped accepting data.");
@@ -85,10 +91,7 @@ internal sealed partial class YamuxSession
         output.Advance(YamuxFrameHeader.Size);
         if (!frame.Payload.IsEmpty)
         {
-            foreach (ReadOnlyMemory<byte> segment in frame.Payload)
-            {
-                output.Write(segment.Span);
-            }
+            PipeCopy.CopyTo(frame.Payload, output);
         }
     }
 }

@@ -37,6 +37,8 @@ internal sealed partial class YamuxSession : IMuxedConnection
     private volatile bool _aborted;
     private volatile bool _writerStopped;
     private int _started;
+    private ITimer? _closeTimer;
+    private bool _loopsDone;
 
     public YamuxSession(IDuplexPipe transport, bool isClient, YamuxOptions? options = null, TimeProvider? timeProvider = null)
     {
@@ -147,7 +149,9 @@ internal sealed partial class YamuxSession : IMuxedConnection
                 }
             }
 
-            // go-yamux acknowledges on accept; the ACK carries no window change (delta 0).
+            // Acknowledged on accept, as go-yamux does (the libp2p spec prefers waiting for the first DATA frame,
+            // but accepting is when the application takes responsibility for the stream, so the ACK backlog then
+            // measures exactly the streams nobody has taken yet). The ACK carries no window change (delta 0).
             EnqueueControl(new YamuxFrameHeader(YamuxFrameType.WindowUpdate, YamuxFlags.Ack, stream.StreamId, 0));
             return stream;
         }
@@ -172,6 +176,11 @@ internal sealed partial class YamuxSession : IMuxedConnection
         return await pong.Task.ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Queues Go Away (normal) behind everything already queued, flushes it, then closes both directions of the
+    /// transport. Streams still open end with <see cref="StreamResetException"/>: close them first for a clean
+    /// finish. Cancelling (or the close timeout) turns the close into <see cref="Abort"/>.
+    /// </summary>
     public async Task CloseAsync(CancellationToken cancellationToken = default)
     {
         EndSession(null, YamuxGoAwayCode.Normal);
@@ -191,6 +200,20 @@ internal sealed partial class YamuxSession : IMuxedConnection
     {
         _aborted = true;
         EndSession(reason ?? new YamuxSessionClosedException("Yamux: the session was aborted locally."), goAway: null);
+
+        // A write loop stuck flushing to a peer that no longer reads must let go.
+        if (!_writerStopped)
+        {
+            try
+            {
+                _transport.Output.CancelPendingFlush();
+            }
+            catch (Exception)
+            {
+                // The write loop completed the output in the meantime (a pipe rethrows its completion error):
+                // nothing is left to cancel.
+            }
+        }
     }
 
     public async ValueTask DisposeAsync()
@@ -279,6 +302,14 @@ internal sealed partial class YamuxSession : IMuxedConnection
     private async Task RunAsync()
     {
         await Task.WhenAll(ReadLoopAsync(), WriteLoopAsync()).ConfigureAwait(false);
+        ITimer? closeTimer;
+        lock (_gate)
+        {
+            _loopsDone = true;
+            closeTimer = _closeTimer;
+        }
+
+        closeTimer?.Dispose();
         Exception? reason;
         lock (_gate)
         {
@@ -317,6 +348,15 @@ internal sealed partial class YamuxSession : IMuxedConnection
             _streams.Clear();
             pings = [.. _pings.Values];
             _pings.Clear();
+            if (!_aborted && !_loopsDone)
+            {
+                // Flushing the last frames (Go Away) must not wait forever on a peer that stopped reading.
+                _closeTimer = _timeProvider.CreateTimer(
+                    static state => ((YamuxSession)state!).Abort(new TimeoutException("Yamux: the peer did not take the final frames within the close timeout.")),
+                    this,
+                    _options.CloseTimeout,
+                    Timeout.InfiniteTimeSpan);
+            }
         }
 
         if (goAway is { } code)
@@ -326,6 +366,7 @@ internal sealed partial class YamuxSession : IMuxedConnection
 
         _frames.Writer.TryComplete();
         _accepted.Writer.TryComplete();
+
         _ended.Cancel();
         _transport.Input.CancelPendingRead();
         foreach (YamuxStream stream in streams)
