@@ -36,4 +36,7 @@ internal static partial class NetworkLog
 
     [LoggerMessage(1009, LogLevel.Error, "A handler of {EventName} threw")]
     public static partial void EventHandlerFailed(ILogger logger, string eventName, Exception exception);
+
+    [LoggerMessage(1010, LogLevel.Debug, "Connection #{ConnectionId} to {PeerId} closed: another connection to the peer is kept")]
+    public static partial void DuplicateClosed(ILogger logger, long connectionId, PeerId peerId);
 }

@@ -11,4 +11,7 @@ internal static partial class ProtocolLog
 
     [LoggerMessage(1101, LogLevel.Debug, "Identify with {PeerId} failed: {Reason}")]
     public static partial void IdentifyFailed(ILogger logger, PeerId peerId, string reason);
+
+    [LoggerMessage(1102, LogLevel.Warning, "/quids/msg/1.0.0 stream from {PeerId} reset: {Reason}")]
+    public static partial void MessageProtocolViolation(ILogger logger, PeerId peerId, string reason);
 }

@@ -58,6 +58,12 @@ internal sealed class NetworkConnection : IAsyncDisposable
 
     public IMuxedConnection Muxer { get; }
 
+    /// <summary>The object that asked for this connection (set by a dialer, for the layer above).</summary>
+    internal object? Owner { get; set; }
+
+    /// <summary>True once the swarm raised ConnectionOpened for it (false for a duplicate closed at once).</summary>
+    internal bool Announced { get; set; }
+
     public long BytesSent => _raw.BytesSent;
 
     public long BytesReceived => _raw.BytesReceived;

@@ -53,7 +53,20 @@ internal sealed partial class Swarm
 
         await connection.DisposeAsync();
         _connections.TryRemove(connection.Id, out _);
+        lock (_byPeer)
+        {
+            if (_byPeer.TryGetValue(connection.RemotePeerId, out var current) && current == connection)
+            {
+                _byPeer.Remove(connection.RemotePeerId);
+            }
+        }
+
         ReleaseSlot();
+        if (!connection.Announced)
+        {
+            return;
+        }
+
         NetworkLog.ConnectionClosed(_logger, connection.Id, connection.RemotePeerId, reason?.Message ?? "closed");
         try
         {

@@ -22,6 +22,7 @@ internal sealed partial class Swarm : IAsyncDisposable
     private readonly UpgradePipeline _upgrader;
     private readonly ConcurrentDictionary<string, StreamHandler> _handlers = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<long, NetworkConnection> _connections = new();
+    private readonly Dictionary<PeerId, NetworkConnection> _byPeer = [];
     private readonly List<ITransportListener> _listeners = [];
     private readonly List<Task> _acceptLoops = [];
     private readonly CancellationTokenSource _stopping = new();
@@ -52,7 +53,17 @@ internal sealed partial class Swarm : IAsyncDisposable
     /// <summary>The protocols we have handlers for.</summary>
     public IReadOnlyCollection<string> Protocols => [.. _handlers.Keys.Order(StringComparer.Ordinal)];
 
-    public IReadOnlyCollection<NetworkConnection> Connections => [.. _connections.Values];
+    /// <summary>The live connections, one per peer.</summary>
+    public IReadOnlyCollection<NetworkConnection> Connections
+    {
+        get
+        {
+            lock (_byPeer)
+            {
+                return [.. _byPeer.Values.Where(c => !c.Completion.IsCompleted)];
+            }
+        }
+    }
 
     /// <summary>Raised when a connection is ready (upgraded and registered).</summary>
     public event Action<NetworkConnection>? ConnectionOpened;
@@ -69,8 +80,13 @@ internal sealed partial class Swarm : IAsyncDisposable
 
     public void RemoveStreamHandler(string protocol) => _handlers.TryRemove(protocol, out _);
 
-    public NetworkConnection? FindConnection(PeerId peer) =>
-        _connections.Values.Where(c => c.RemotePeerId == peer && !c.Completion.IsCompleted).MinBy(c => c.Id);
+    public NetworkConnection? FindConnection(PeerId peer)
+    {
+        lock (_byPeer)
+        {
+            return _byPeer.TryGetValue(peer, out var connection) && !connection.Completion.IsCompleted ? connection : null;
+        }
+    }
 
     /// <summary>Starts listening on every configured address.</summary>
     /// <exception cref="TransportListenException">An address could not be bound.</exception>
@@ -95,7 +111,14 @@ internal sealed partial class Swarm : IAsyncDisposable
     /// <exception cref="TransportConnectException">The TCP connection could not be made.</exception>
     /// <exception cref="ConnectionUpgradeException">The connection could not be secured.</exception>
     /// <exception cref="ConnectionLimitException">MaxConnections connections are already open.</exception>
-    public async Task<NetworkConnection> DialAsync(Multiaddress address, CancellationToken cancellationToken = default)
+    public async Task<NetworkConnection> DialAsync(Multiaddress address, CancellationToken cancellationToken = default) =>
+        await DialAsync(address, null, null, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="DialAsync(Multiaddress, CancellationToken)"/>, calling <paramref name="tcpConnected"/> once
+    /// TCP is up and tagging the new connection with <paramref name="owner"/> before it is announced.
+    /// </summary>
+    public async Task<NetworkConnection> DialAsync(Multiaddress address, Action? tcpConnected, object? owner = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(address);
         ObjectDisposedException.ThrowIf(_disposed != 0, this);
@@ -114,9 +137,10 @@ internal sealed partial class Swarm : IAsyncDisposable
         {
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _stopping.Token);
             var raw = await _transport.ConnectAsync(endPoint, linked.Token);
+            tcpConnected?.Invoke();
             var connection = await _upgrader.UpgradeAsync(raw, ConnectionDirection.Outbound, expected, linked.Token);
-            Register(connection);
-            return connection;
+            connection.Owner = owner;
+            return Register(connection);
         }
         catch
         {
@@ -202,10 +226,45 @@ internal sealed partial class Swarm : IAsyncDisposable
         }
     }
 
-    private void Register(NetworkConnection connection)
+    /// <summary>
+    /// Adds a new connection. One connection per peer: if the peer already has a live one, both sides keep
+    /// the same of the two (see <see cref="PreferredOf"/>) and close the other, so simultaneous dials in both
+    /// directions settle on one. Returns the connection kept.
+    /// </summary>
+    private NetworkConnection Register(NetworkConnection connection)
     {
         _connections[connection.Id] = connection;
+        NetworkConnection? loser = null;
+        lock (_byPeer)
+        {
+            if (_byPeer.TryGetValue(connection.RemotePeerId, out var existing) && !existing.Completion.IsCompleted)
+            {
+                var kept = PreferredOf(existing, connection);
+                loser = kept == existing ? connection : existing;
+                _byPeer[connection.RemotePeerId] = kept;
+            }
+            else
+            {
+                _byPeer[connection.RemotePeerId] = connection;
+            }
+        }
+
+        if (loser != connection)
+        {
+            connection.Announced = true;
+        }
+
         _ = RunConnectionAsync(connection);
+        if (loser is not null)
+        {
+            NetworkLog.DuplicateClosed(_logger, loser.Id, loser.RemotePeerId);
+            _ = CloseQuietlyAsync(loser, CancellationToken.None);
+            if (loser == connection)
+            {
+                return FindConnection(connection.RemotePeerId) ?? connection;
+            }
+        }
+
         try
         {
             ConnectionOpened?.Invoke(connection);
@@ -214,6 +273,30 @@ internal sealed partial class Swarm : IAsyncDisposable
         {
             NetworkLog.EventHandlerFailed(_logger, nameof(ConnectionOpened), e);
         }
+
+        return connection;
+    }
+
+    /// <summary>
+    /// Of two connections between the same peers, the one both sides keep: the one dialed by the peer with
+    /// the smaller id; if the same peer dialed both, the one from its lower local TCP port. Both sides see the
+    /// same dialer and the same ports, so they decide alike without talking.
+    /// </summary>
+    internal static NetworkConnection PreferredOf(NetworkConnection a, NetworkConnection b)
+    {
+        int byDialer = Dialer(a).Span.SequenceCompareTo(Dialer(b).Span);
+        if (byDialer != 0)
+        {
+            return byDialer < 0 ? a : b;
+        }
+
+        return DialerPort(a) <= DialerPort(b) ? a : b;
+
+        static ReadOnlyMemory<byte> Dialer(NetworkConnection c) =>
+            (c.Direction == ConnectionDirection.Outbound ? c.LocalPeerId : c.RemotePeerId).Bytes;
+        static int DialerPort(NetworkConnection c) =>
+            (c.Direction == ConnectionDirection.Outbound ? c.LocalAddress : c.RemoteAddress)?.Components[1].Value is { } port
+                ? int.Parse(port, System.Globalization.CultureInfo.InvariantCulture) : 0;
     }
 
     private bool TryReserveSlot()

@@ -1,0 +1,286 @@
+using System.Collections.Concurrent;
+using System.Net;
+using Quids.Network.Core;
+using Quids.Network.Diagnostics;
+using Quids.Network.Network;
+
+namespace Quids.Network;
+
+public sealed partial class P2PNode
+{
+    private readonly ConcurrentDictionary<string, Multiaddress> _persistent = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Connects to the peer at <paramref name="host"/>:<paramref name="port"/> (an IPv4 or IPv6 address or a DNS
+    /// name), or returns the existing connection to it. A <paramref name="persistent"/> peer is re-dialled with
+    /// exponential backoff and jitter whenever its connection is lost, until the node stops.
+    /// </summary>
+    /// <exception cref="IOException">The connection failed: TCP (<c>TransportConnectException</c>), the handshake
+    /// (<see cref="ConnectionUpgradeException"/>), or the connection limit (<see cref="ConnectionLimitException"/>).</exception>
+    public Task<P2PConnection> ConnectToPeerAsync(string host, int port, bool persistent = false, CancellationToken cancellationToken = default) =>
+        ConnectToPeerAsync(ToMultiaddress(host, port), persistent, cancellationToken);
+
+    /// <summary>
+    /// Connects to the peer at a multiaddress such as <c>/ip4/10.0.0.1/tcp/4001/p2p/12D3KooW…</c>; with
+    /// <c>/p2p/</c>, the connection fails unless the remote proves it is that peer.
+    /// </summary>
+    /// <exception cref="IOException">The connection failed; see <see cref="ConnectToPeerAsync(string, int, bool, CancellationToken)"/>.</exception>
+    public async Task<P2PConnection> ConnectToPeerAsync(Multiaddress address, bool persistent = false, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(address);
+        var swarm = RunningSwarm();
+        if (persistent)
+        {
+            AddPersistent(address);
+        }
+
+        if (FindConnection(address) is { } existing)
+        {
+            return existing;
+        }
+
+        var connection = new P2PConnection(address, ConnectionDirection.Outbound, _options.TimeProvider);
+        connection.SetState(ConnectionState.Connecting);
+        try
+        {
+            var network = await swarm.DialAsync(address, () => connection.SetState(ConnectionState.Handshaking), connection, cancellationToken);
+            if (_connections.TryGetValue(network.Id, out var kept))
+            {
+                if (kept != connection)
+                {
+                    // Another connection to this peer won (simultaneous dials); ours was closed.
+                    connection.SetState(ConnectionState.Disconnected);
+                }
+
+                return kept;
+            }
+
+            throw new IOException($"The connection to {address} ended during setup.");
+        }
+        catch (Exception e)
+        {
+            connection.SetState(ConnectionState.Error, e);
+            Interlocked.Increment(ref _errors);
+            NodeLog.DialFailed(_logger, address.ToString(), e.Message);
+            throw;
+        }
+    }
+
+    /// <summary>Adds a bootstrap peer: connected at start (or now, if running) and kept connected.</summary>
+    public void AddBootstrapPeer(string host, int port) => AddBootstrapPeer(ToMultiaddress(host, port));
+
+    /// <summary>Adds a bootstrap peer by multiaddress.</summary>
+    public void AddBootstrapPeer(Multiaddress address)
+    {
+        ArgumentNullException.ThrowIfNull(address);
+        if (!address.TryGetTcpEndPoint(out _))
+        {
+            throw new ArgumentException($"Bootstrap peer {address} is not a /ip4|ip6|dns/…/tcp/… address.", nameof(address));
+        }
+
+        AddPersistent(address);
+    }
+
+    /// <summary>
+    /// Connects to every bootstrap peer not yet connected and returns how many peers the node is connected to.
+    /// </summary>
+    public async Task<int> DiscoverPeersAsync(CancellationToken cancellationToken = default)
+    {
+        RunningSwarm();
+        var dials = _persistent.Values.Select(async peer =>
+        {
+            try
+            {
+                await ConnectToPeerAsync(peer, persistent: false, cancellationToken);
+            }
+            catch (Exception e) when (e is IOException or OperationCanceledException)
+            {
+                // Logged by ConnectToPeerAsync; the keep-connected loop retries with backoff.
+            }
+        });
+        await Task.WhenAll(dials);
+        return Connections.Count;
+    }
+
+    private void AddPersistent(Multiaddress address)
+    {
+        if (_persistent.TryAdd(address.ToString(), address) && IsRunning)
+        {
+            lock (_background)
+            {
+                _background.Add(KeepConnectedAsync(address, _stopping.Token));
+            }
+        }
+    }
+
+    /// <summary>Keeps one peer connected: re-dials after a loss, backing off exponentially with jitter on failures.</summary>
+    private async Task KeepConnectedAsync(Multiaddress address, CancellationToken cancellationToken)
+    {
+        int failures = 0;
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            try
+            {
+                if (FindConnection(address) is { Network: { } network })
+                {
+                    failures = 0;
+                    await network.Completion.WaitAsync(cancellationToken).ContinueWith(static _ => { }, TaskScheduler.Default);
+                    continue;
+                }
+
+                await ConnectToPeerAsync(address, persistent: false, cancellationToken);
+                failures = 0;
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                failures++;
+                var delay = ReconnectDelay(failures);
+                NodeLog.ReconnectScheduled(_logger, address.ToString(), failures, delay.TotalMilliseconds);
+                try
+                {
+                    await Task.Delay(delay, _options.TimeProvider, cancellationToken);
+                }
+                catch (OperationCanceledException)
+                {
+                    break;
+                }
+            }
+        }
+    }
+
+    /// <summary>Initial delay doubled per failure, capped, then scaled by a random factor in [0.8, 1.2).</summary>
+    internal TimeSpan ReconnectDelay(int failures)
+    {
+        double exponential = _options.ReconnectInitialDelay.TotalMilliseconds * Math.Pow(2, Math.Min(failures - 1, 30));
+        double capped = Math.Min(exponential, _options.ReconnectMaxDelay.TotalMilliseconds);
+        return TimeSpan.FromMilliseconds(capped * (0.8 + (0.4 * Random.Shared.NextDouble())));
+    }
+
+    private P2PConnection? FindConnection(Multiaddress address)
+    {
+        if (address.GetPeerId() is { } peer)
+        {
+            return FindConnection(peer);
+        }
+
+        if (!address.TryGetTcpEndPoint(out var endPoint))
+        {
+            return null;
+        }
+
+        (string host, int port) = endPoint is DnsEndPoint dns ? (dns.Host, dns.Port) : (((IPEndPoint)endPoint).Address.ToString(), ((IPEndPoint)endPoint).Port);
+        return FindConnection(host, port, ResolveQuietly(host));
+    }
+
+    private P2PConnection? FindConnection(PeerId peer) =>
+        _swarm?.FindConnection(peer) is { } network && _connections.TryGetValue(network.Id, out var connection) ? connection : null;
+
+    private P2PConnection? FindConnection(string host, int port, IReadOnlyCollection<IPAddress> addresses)
+    {
+        foreach (var connection in _connections.Values)
+        {
+            if (connection.State != ConnectionState.Connected)
+            {
+                continue;
+            }
+
+            if (connection.Matches(addresses, host, port))
+            {
+                return connection;
+            }
+
+            // The peer may have dialed us from an ephemeral port: match the addresses it listens on.
+            var info = connection.Network is { } network ? _identify?.GetRemoteInfoAsync(network) : null;
+            if (info is { IsCompletedSuccessfully: true, Result: { } identified } &&
+                identified.ListenAddresses.Any(a => a.TryGetTcpEndPoint(out var ep) && ep is IPEndPoint ip && ip.Port == port && addresses.Contains(ip.Address)))
+            {
+                return connection;
+            }
+        }
+
+        return null;
+    }
+
+    private static IReadOnlyCollection<IPAddress> ResolveQuietly(string host)
+    {
+        if (IPAddress.TryParse(host, out var ip))
+        {
+            return [ip];
+        }
+
+        try
+        {
+            return Dns.GetHostAddresses(host);
+        }
+        catch (System.Net.Sockets.SocketException)
+        {
+            // An unknown name matches no connection; the caller reports "not connected".
+            return [];
+        }
+    }
+
+    private void OnConnectionOpened(NetworkConnection network)
+    {
+        var connection = network.Owner as P2PConnection ?? new P2PConnection(
+            network.RemoteAddress ?? Multiaddress.Parse("/ip4/0.0.0.0/tcp/0"), network.Direction, _options.TimeProvider);
+        _connections[network.Id] = connection;
+        connection.Attach(network);
+        NodeLog.PeerConnected(_logger, network.RemotePeerId, connection.Address, connection.Port, network.Direction);
+        Raise(PeerConnected, new PeerEventArgs(connection), nameof(PeerConnected));
+        if (network.Completion.IsCompleted && _connections.TryRemove(network.Id, out _))
+        {
+            Closed(connection, network, null);
+        }
+    }
+
+    private void OnConnectionClosed(NetworkConnection network, Exception? reason)
+    {
+        if (_connections.TryRemove(network.Id, out var connection))
+        {
+            Closed(connection, network, reason);
+        }
+    }
+
+    private void Closed(P2PConnection connection, NetworkConnection network, Exception? reason)
+    {
+        Interlocked.Add(ref _closedBytesSent, network.BytesSent);
+        Interlocked.Add(ref _closedBytesReceived, network.BytesReceived);
+        if (reason is not null)
+        {
+            Interlocked.Increment(ref _errors);
+        }
+
+        connection.SetState(reason is null ? ConnectionState.Disconnected : ConnectionState.Error, reason);
+        NodeLog.PeerDisconnected(_logger, network.RemotePeerId, reason?.Message ?? "closed");
+        Raise(PeerDisconnected, new PeerEventArgs(connection, reason), nameof(PeerDisconnected));
+    }
+
+    private void Raise(EventHandler<PeerEventArgs>? handler, PeerEventArgs args, string name)
+    {
+        try
+        {
+            handler?.Invoke(this, args);
+        }
+        catch (Exception e)
+        {
+            NetworkLog.EventHandlerFailed(_logger, name, e);
+        }
+    }
+
+    private static Multiaddress ToMultiaddress(string host, int port)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(host);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(port);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(port, 65535);
+        if (IPAddress.TryParse(host, out var ip))
+        {
+            return Multiaddress.FromEndPoint(new IPEndPoint(ip, port));
+        }
+
+        return Multiaddress.Parse($"/dns/{host}/tcp/{port}");
+    }
+}

@@ -1,0 +1,104 @@
+using System.Net;
+using Quids.Network.Core;
+
+namespace Quids.Network;
+
+/// <summary>
+/// The settings of a <see cref="P2PNode"/>: the seed's <c>P2PNode::Config</c> with its defaults, plus identity,
+/// bootstrap peers and agent version. Validated once by <see cref="P2PNode.StartAsync"/>.
+/// </summary>
+public sealed class P2PNodeOptions
+{
+    /// <summary>The TCP port to listen on; 0 picks a free port. Defaults to 8080, as the seed.</summary>
+    public int Port { get; set; } = 8080;
+
+    /// <summary>Most peer connections, inbound and outbound together. Defaults to 100, as the seed.</summary>
+    public int MaxConnections { get; set; } = 100;
+
+    /// <summary>
+    /// The largest application message, in bytes, sent or accepted. Defaults to 1 MiB, the seed's
+    /// buffer_size. Buffers are pooled and sized to the traffic, so this is a limit, not a per-connection cost.
+    /// </summary>
+    public int BufferSize { get; set; } = 1024 * 1024;
+
+    /// <summary>
+    /// The address to listen on: an IPv4 or IPv6 address; <c>::</c> listens on IPv4 and IPv6 at once.
+    /// Defaults to <c>0.0.0.0</c>, as the seed.
+    /// </summary>
+    public string BindAddress { get; set; } = "0.0.0.0";
+
+    /// <summary>How often each connection is pinged. Defaults to 30 s, as the seed.</summary>
+    public TimeSpan PingInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// A connection that shows no traffic and answers no ping for this long is closed and reported.
+    /// Defaults to 60 s, as the seed.
+    /// </summary>
+    public TimeSpan ConnectionTimeout { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>
+    /// The file holding the node's Ed25519 identity key (created, owner-only, if missing). Defaults to null:
+    /// a new identity each start, unless <see cref="Identity"/> is set.
+    /// </summary>
+    public string? IdentityKeyFile { get; set; }
+
+    /// <summary>An identity to use instead of <see cref="IdentityKeyFile"/>. The node does not dispose it.</summary>
+    public IdentityKeyPair? Identity { get; set; }
+
+    /// <summary>Bootstrap peers (<c>/ip4/…/tcp/…[/p2p/…]</c>), kept connected. Defaults to none.</summary>
+    public IList<Multiaddress> BootstrapPeers { get; } = [];
+
+    /// <summary>The agent version identify reports to peers. Defaults to <c>quids/&lt;version&gt;</c>.</summary>
+    public string AgentVersion { get; set; } = "quids/" + typeof(P2PNodeOptions).Assembly.GetName().Version?.ToString(3);
+
+    /// <summary>
+    /// Longest time for the TCP connect plus the security and muxer handshakes of one connection.
+    /// Defaults to 10 s.
+    /// </summary>
+    public TimeSpan HandshakeTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>First wait before re-dialling a lost persistent or bootstrap peer; doubles per failure. Defaults to 1 s.</summary>
+    public TimeSpan ReconnectInitialDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Longest wait between re-dials of a persistent or bootstrap peer. Defaults to 60 s.</summary>
+    public TimeSpan ReconnectMaxDelay { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>
+    /// Most application messages queued for one peer before <see cref="P2PNode.SendMessageToPeerAsync(Core.PeerId, ReadOnlyMemory{byte}, CancellationToken)"/>
+    /// waits for room (back-pressure instead of unbounded memory). Defaults to 4096.
+    /// </summary>
+    public int MaxQueuedMessagesPerPeer { get; set; } = 4096;
+
+    /// <summary>The clock; tests inject a fake one. Defaults to the system clock.</summary>
+    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+
+    internal IPAddress ParsedBindAddress => IPAddress.Parse(BindAddress);
+
+    /// <summary>Checks every setting and names the first that is wrong.</summary>
+    /// <exception cref="ArgumentException">A setting is out of range.</exception>
+    public void Validate()
+    {
+        Check(Port is >= 0 and <= 65535, $"Port must be 0-65535, not {Port}.");
+        Check(MaxConnections >= 1, $"MaxConnections must be at least 1, not {MaxConnections}.");
+        Check(BufferSize is >= 1 and <= 64 * 1024 * 1024, $"BufferSize must be 1 byte to 64 MiB, not {BufferSize}.");
+        Check(IPAddress.TryParse(BindAddress, out _), $"BindAddress '{BindAddress}' is not an IPv4 or IPv6 address.");
+        Check(PingInterval > TimeSpan.Zero, "PingInterval must be positive.");
+        Check(ConnectionTimeout > PingInterval, $"ConnectionTimeout ({ConnectionTimeout}) must be longer than PingInterval ({PingInterval}).");
+        Check(HandshakeTimeout > TimeSpan.Zero, "HandshakeTimeout must be positive.");
+        Check(ReconnectInitialDelay > TimeSpan.Zero && ReconnectMaxDelay >= ReconnectInitialDelay, "ReconnectInitialDelay must be positive and at most ReconnectMaxDelay.");
+        Check(MaxQueuedMessagesPerPeer >= 1, "MaxQueuedMessagesPerPeer must be at least 1.");
+        Check(!string.IsNullOrWhiteSpace(AgentVersion), "AgentVersion must not be empty.");
+        foreach (var peer in BootstrapPeers)
+        {
+            Check(peer.TryGetTcpEndPoint(out _), $"Bootstrap peer {peer} is not a /ip4|ip6|dns/…/tcp/… address.");
+        }
+    }
+
+    private static void Check(bool condition, string message)
+    {
+        if (!condition)
+        {
+            throw new ArgumentException("Invalid P2PNodeOptions: " + message);
+        }
+    }
+}
