@@ -9,6 +9,7 @@ namespace Quids.Network;
 public sealed partial class P2PNode
 {
     private readonly ConcurrentDictionary<string, Multiaddress> _persistent = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Task<P2PConnection>> _pendingDials = new(StringComparer.Ordinal);
 
     /// <summary>
     /// Connects to the peer at <paramref name="host"/>:<paramref name="port"/> (an IPv4 or IPv6 address or a DNS
@@ -39,6 +40,24 @@ public sealed partial class P2PNode
             return existing;
         }
 
+        // Concurrent calls for one address share one dial.
+        var dial = _pendingDials.GetOrAdd(address.ToString(), _ => DialAsync(swarm, address, _stopping.Token));
+        try
+        {
+            return await dial.WaitAsync(cancellationToken);
+        }
+        finally
+        {
+            if (dial.IsCompleted)
+            {
+                _pendingDials.TryRemove(new KeyValuePair<string, Task<P2PConnection>>(address.ToString(), dial));
+            }
+        }
+    }
+
+    private async Task<P2PConnection> DialAsync(Swarm swarm, Multiaddress address, CancellationToken cancellationToken)
+    {
+        await Task.Yield();
         var connection = new P2PConnection(address, ConnectionDirection.Outbound, _options.TimeProvider);
         connection.SetState(ConnectionState.Connecting);
         try
@@ -55,7 +74,9 @@ public sealed partial class P2PNode
                 return kept;
             }
 
-            throw new IOException($"The connection to {address} ended during setup.");
+            // Ours lost to a simultaneous connection to the same peer and is already closed: use the winner.
+            return FindConnection(network.RemotePeerId)
+                ?? throw new IOException($"The connection to {address} ended during setup.");
         }
         catch (Exception e)
         {

@@ -43,6 +43,9 @@ internal sealed class MessageSender
         await pending.Completion.Task.WaitAsync(cancellationToken);
     }
 
+    /// <summary>True once the sender has stopped (completed or failed); a new one is needed for more messages.</summary>
+    public bool IsClosed => _loop.IsCompleted || _queue.Reader.Completion.IsCompleted;
+
     /// <summary>Stops accepting messages; queued ones are still written unless the connection is gone.</summary>
     public Task CompleteAsync()
     {
@@ -86,6 +89,18 @@ internal sealed class MessageSender
             if (stream is not null)
             {
                 await stream.CloseWriteAsync();
+
+                // The remote closes its side once its handlers have taken every message: waiting for that makes a
+                // graceful stop lossless (closing the connection earlier could reset data still in flight).
+                while (true)
+                {
+                    var read = await stream.Input.ReadAsync();
+                    stream.Input.AdvanceTo(read.Buffer.End);
+                    if (read.IsCompleted || read.IsCanceled)
+                    {
+                        break;
+                    }
+                }
             }
         }
         catch (Exception e)

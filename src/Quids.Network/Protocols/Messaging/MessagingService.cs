@@ -57,6 +57,17 @@ internal sealed class MessagingService
         }
 
         var sender = _senders.GetOrAdd(connection.Id, static (_, state) => new MessageSender(state.connection, state.options), (connection, options: _options));
+        if (sender.IsClosed)
+        {
+            // The previous stream failed (e.g. the peer reset it): the next message opens a new one.
+            var fresh = new MessageSender(connection, _options);
+            sender = _senders.TryUpdate(connection.Id, fresh, sender) ? fresh : _senders[connection.Id];
+            if (sender != fresh)
+            {
+                _ = fresh.CompleteAsync();
+            }
+        }
+
         return sender.SendAsync(message, cancellationToken);
     }
 
