@@ -10,6 +10,10 @@ internal sealed partial class Swarm
     private async Task RunConnectionAsync(NetworkConnection connection)
     {
         int negotiating = 0;
+
+        // Refusals since the last stream that negotiated: a peer that keeps opening streams it never negotiates
+        // would otherwise cost us a reset frame and a log line per 12-byte SYN, without end.
+        int refusedInARow = 0;
         try
         {
             while (true)
@@ -23,13 +27,29 @@ internal sealed partial class Swarm
                 if (Interlocked.Increment(ref negotiating) > _options.MaxNegotiatingStreamsPerConnection)
                 {
                     Interlocked.Decrement(ref negotiating);
-                    NetworkLog.StreamRejected(_logger, connection.Id, connection.RemotePeerId, _options.MaxNegotiatingStreamsPerConnection);
                     stream.Reset();
                     await stream.DisposeAsync();
+                    int refused = Interlocked.Increment(ref refusedInARow);
+                    if (refused > _options.MaxNegotiatingStreamsPerConnection)
+                    {
+                        NetworkLog.StreamFlood(_logger, connection.Id, connection.RemotePeerId, refused, _options.MaxNegotiatingStreamsPerConnection);
+                        connection.Abort(new ConnectionLimitException(
+                            $"Connection #{connection.Id} to {connection.RemotePeerId} closed: stream flood, {refused} streams refused in a row while {_options.MaxNegotiatingStreamsPerConnection} were negotiating."));
+                        continue;
+                    }
+
+                    NetworkLog.StreamRejected(_logger, connection.Id, connection.RemotePeerId, _options.MaxNegotiatingStreamsPerConnection);
                     continue;
                 }
 
-                _ = HandleStreamAsync(connection, stream, () => Interlocked.Decrement(ref negotiating));
+                _ = HandleStreamAsync(connection, stream, success =>
+                {
+                    Interlocked.Decrement(ref negotiating);
+                    if (success)
+                    {
+                        Volatile.Write(ref refusedInARow, 0);
+                    }
+                });
             }
         }
         catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
@@ -65,7 +85,7 @@ internal sealed partial class Swarm
         }
     }
 
-    private async Task HandleStreamAsync(NetworkConnection connection, IMuxedStream stream, Action negotiated)
+    private async Task HandleStreamAsync(NetworkConnection connection, IMuxedStream stream, Action<bool> negotiated)
     {
         string? protocol = null;
         try
@@ -79,7 +99,7 @@ internal sealed partial class Swarm
                 }
                 finally
                 {
-                    negotiated();
+                    negotiated(protocol is not null);
                 }
             }
 
