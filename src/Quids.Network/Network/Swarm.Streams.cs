@@ -1,6 +1,8 @@
 using Quids.Network.Diagnostics;
 using Quids.Network.Multistream;
 using Quids.Network.Muxing;
+using Quids.Network.Muxing.Yamux;
+using Quids.Network.Security.Noise;
 
 namespace Quids.Network.Network;
 
@@ -74,7 +76,15 @@ internal sealed partial class Swarm
         await connection.DisposeAsync();
         _connections.TryRemove(connection.Id, out _);
         ReleaseSlot();
-        NetworkLog.ConnectionClosed(_logger, connection.Id, connection.RemotePeerId, reason?.Message ?? "closed");
+        if (reason is YamuxProtocolException or NoiseException)
+        {
+            // The peer broke the protocol (or says we did): an operator needs to see that, not only a debug line.
+            NetworkLog.ConnectionFailed(_logger, connection.Id, connection.RemotePeerId, reason.Message);
+        }
+        else
+        {
+            NetworkLog.ConnectionClosed(_logger, connection.Id, connection.RemotePeerId, reason?.Message ?? "closed");
+        }
         try
         {
             ConnectionClosed?.Invoke(connection, reason);
