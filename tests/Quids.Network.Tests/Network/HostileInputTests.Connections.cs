@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Quids.Network.Multistream;
 using Quids.Network.Tests.Support;
 using Quids.Network.Transport;
 
@@ -42,7 +43,6 @@ public partial class HostileInputTests
         var flood = new List<HostilePeer>();
         try
         {
-            int refusedAtConnect = 0;
             for (int i = 0; i < 3 * limit; i++)
             {
                 try
@@ -51,8 +51,7 @@ public partial class HostileInputTests
                 }
                 catch (TransportConnectException)
                 {
-                    // Refused so fast that the reset beat the end of our connect.
-                    refusedAtConnect++;
+                    // Refused so fast that the reset beat the end of our connect: refused all the same.
                 }
             }
 
@@ -84,10 +83,12 @@ public partial class HostileInputTests
         await using var arena = await Arena.StartAsync();
         await using var hostile = await arena.ConnectHostileAsync();
         using var identity = Quids.Network.Core.IdentityKeyPair.Generate();
+        // Each stage is entered for sure once the victim's first message of it has arrived.
         switch (stage)
         {
             case "multistream":
                 await hostile.SendAsync(MultistreamHeader[..7]);
+                await MultistreamCodec.ReadMessageAsync(hostile.Pipe.Input);
                 break;
             case "noise":
                 await hostile.SelectNoiseAsync();
@@ -97,10 +98,10 @@ public partial class HostileInputTests
             default:
                 await hostile.HandshakeAsync(identity);
                 await hostile.SendAsync(MultistreamHeader);
+                await MultistreamCodec.ReadMessageAsync(hostile.Pipe.Input);
                 break;
         }
 
-        await Task.Delay(50);
         hostile.Reset();
 
         await arena.AssertLoggedAsync("failed during", stage == "noise" ? "Noise handshake" : stage == "yamux" ? "muxer negotiation" : "security protocol negotiation");

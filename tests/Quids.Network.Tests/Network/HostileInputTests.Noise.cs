@@ -144,4 +144,20 @@ public partial class HostileInputTests
         await arena.AssertLoggedAsync("transport frame 1", "failed to decrypt");
         await arena.AssertHealthyAsync();
     }
+
+    [Fact]
+    public async Task A_forged_transport_frame_on_an_established_connection_closes_it_with_a_warning()
+    {
+        await using var arena = await Arena.StartAsync();
+        await using var hostile = await arena.ConnectHostileAsync();
+        using var identity = IdentityKeyPair.Generate();
+        await hostile.HandshakeAndSelectYamuxAsync(identity);
+        await arena.Victim.WaitForConnectionAsync(identity.PeerId, CloseDeadline);
+
+        await hostile.SendRawAsync([0x00, 0x40, .. RandomNumberGenerator.GetBytes(0x40)]);
+
+        await Arena.AssertClosedAsync(hostile);
+        await arena.AssertLoggedAsync("Warning 1006", identity.PeerId.ToString(), "failed to decrypt");
+        await arena.AssertHealthyAsync();
+    }
 }

@@ -22,7 +22,7 @@ public partial class HostileInputTests
         await hostile.SendYamuxAsync(0, Data, YamuxFlags.None, 1, 300 * 1024);
 
         await Arena.AssertClosedAsync(hostile);
-        await arena.AssertLoggedAsync("Yamux protocol error", "data frame of 307200 bytes on stream 1 exceeds the receive window");
+        await arena.AssertLoggedAsync("Warning 1006", "Yamux protocol error", "data frame of 307200 bytes on stream 1 exceeds the receive window");
         await arena.AssertHealthyAsync();
     }
 
@@ -37,7 +37,7 @@ public partial class HostileInputTests
         await hostile.SendYamuxAsync(0, Data, YamuxFlags.Syn, 1, 0x7FFF_FFFF);
 
         await Arena.AssertClosedAsync(hostile);
-        await arena.AssertLoggedAsync("Yamux protocol error", "data frame of 2147483647 bytes on stream 1 exceeds the maximum");
+        await arena.AssertLoggedAsync("Warning 1006", "Yamux protocol error", "data frame of 2147483647 bytes on stream 1 exceeds the maximum");
         await arena.AssertHealthyAsync();
     }
 
@@ -56,7 +56,7 @@ public partial class HostileInputTests
         var (frames, closed) = await hostile.ReadYamuxFramesAsync(CloseDeadline);
         Assert.True(closed, "The victim did not close the hostile connection.");
         Assert.Contains(frames, f => f.Type == YamuxFrameType.GoAway && f.Length == (uint)YamuxGoAwayCode.ProtocolError);
-        await arena.AssertLoggedAsync("Yamux protocol error", reason);
+        await arena.AssertLoggedAsync("Warning 1006", "Yamux protocol error", reason);
         await arena.AssertHealthyAsync();
     }
 
@@ -71,7 +71,7 @@ public partial class HostileInputTests
         await hostile.SendYamuxAsync(0, WindowUpdate, YamuxFlags.Syn, 2, 0);
 
         await Arena.AssertClosedAsync(hostile);
-        await arena.AssertLoggedAsync("Yamux protocol error", "SYN for stream 2");
+        await arena.AssertLoggedAsync("Warning 1006", "Yamux protocol error", "SYN for stream 2");
         await arena.AssertHealthyAsync();
     }
 
@@ -108,7 +108,7 @@ public partial class HostileInputTests
         var (frames, closed) = await hostile.ReadYamuxFramesAsync(CloseDeadline);
         Assert.True(closed, "The victim did not close the hostile connection.");
         Assert.Contains(frames, f => f.Type == YamuxFrameType.GoAway && f.Length == (uint)YamuxGoAwayCode.ProtocolError);
-        await arena.AssertLoggedAsync("Yamux protocol error", "stream flood", "resets of refused streams are still queued");
+        await arena.AssertLoggedAsync("Warning 1006", "Yamux protocol error", "stream flood", "resets of refused streams are still queued");
         Assert.Equal(0, session.StreamCount);
         await arena.AssertHealthyAsync();
     }

@@ -47,7 +47,7 @@ public partial class HostileInputTests
         public static async Task AssertClosedAsync(HostilePeer hostile) =>
             Assert.True(await hostile.WaitUntilClosedAsync(CloseDeadline), "The victim did not close the hostile connection.");
 
-        /// <summary>Every log line the victim wrote contains, together, all of <paramref name="texts"/> in one line.</summary>
+        /// <summary>Waits for one victim log line that contains all of <paramref name="texts"/>, and returns it.</summary>
         public async Task<string> AssertLoggedAsync(params string[] texts)
         {
             var deadline = DateTime.UtcNow + CloseDeadline;
