@@ -19,6 +19,38 @@ public partial class HostileInputTests
     }
 
     [Fact]
+    public async Task A_peer_that_trickles_a_valid_header_byte_by_byte_is_closed_at_the_handshake_timeout()
+    {
+        await using var arena = await Arena.StartAsync(o => o.HandshakeTimeout = TimeSpan.FromSeconds(1));
+        await using var hostile = await arena.ConnectHostileAsync();
+
+        // Slowloris: every byte is right, but 20 bytes at 100 ms each take twice the timeout.
+        using var stop = new CancellationTokenSource();
+        var trickle = Task.Run(async () =>
+        {
+            foreach (byte b in MultistreamHeader)
+            {
+                await hostile.SendAsync([b]);
+                await Task.Delay(100, stop.Token);
+            }
+        });
+
+        await Arena.AssertClosedAsync(hostile);
+        await stop.CancelAsync();
+        try
+        {
+            await trickle;
+        }
+        catch (Exception e) when (e is OperationCanceledException or IOException)
+        {
+            // Stopped by us, or writing after the victim closed.
+        }
+
+        await arena.AssertLoggedAsync("security protocol negotiation", "handshake timeout of 1 s");
+        await arena.AssertHealthyAsync();
+    }
+
+    [Fact]
     public async Task A_peer_that_stalls_inside_the_noise_handshake_is_closed_after_the_handshake_timeout()
     {
         await using var arena = await Arena.StartAsync(o => o.HandshakeTimeout = TimeSpan.FromSeconds(1));
