@@ -37,6 +37,9 @@ internal static partial class NetworkLog
     [LoggerMessage(1009, LogLevel.Error, "A handler of {EventName} threw")]
     public static partial void EventHandlerFailed(ILogger logger, string eventName, Exception exception);
 
-    [LoggerMessage(1010, LogLevel.Debug, "Connection #{ConnectionId} to {PeerId} closed: another connection to the peer is kept")]
+    [LoggerMessage(1011, LogLevel.Debug, "Connection #{ConnectionId} to {PeerId} closed: another connection to the peer is kept")]
     public static partial void DuplicateClosed(ILogger logger, long connectionId, PeerId peerId);
+
+    [LoggerMessage(1010, LogLevel.Warning, "Connection #{ConnectionId} to {PeerId} closed: stream flood, {Refused} streams refused in a row while {Limit} were negotiating")]
+    public static partial void StreamFlood(ILogger logger, long connectionId, PeerId peerId, int refused, int limit);
 }

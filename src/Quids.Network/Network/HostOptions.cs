@@ -40,8 +40,12 @@ internal sealed class HostOptions
     /// </summary>
     public int MaxPendingInbound { get; set; } = 64;
 
-    /// <summary>Most inbound streams of one connection in protocol negotiation at once. Defaults to 64.</summary>
-    public int MaxNegotiatingStreamsPerConnection { get; set; } = 64;
+    /// <summary>
+    /// Most inbound streams of one connection in protocol negotiation at once. Defaults to 256, Yamux's ACK
+    /// backlog: an honest peer opening a burst of streams within one round trip stays under it, while a peer
+    /// that keeps opening streams it never negotiates is refused and, past the limit again, disconnected.
+    /// </summary>
+    public int MaxNegotiatingStreamsPerConnection { get; set; } = 256;
 
     /// <summary>TCP settings.</summary>
     public TcpTransportOptions Tcp { get; set; } = new();

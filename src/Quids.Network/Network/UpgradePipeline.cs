@@ -87,9 +87,15 @@ internal sealed class UpgradePipeline
         }
         catch (Exception e) when (e is not ConnectionUpgradeException)
         {
-            string reason = e is OperationCanceledException && !cancellationToken.IsCancellationRequested
-                ? $"no progress within the handshake timeout of {_options.HandshakeTimeout.TotalSeconds:0.#} s"
-                : e.Message;
+            string reason = e switch
+            {
+                OperationCanceledException when !cancellationToken.IsCancellationRequested =>
+                    $"no progress within the handshake timeout of {_options.HandshakeTimeout.TotalSeconds:0.#} s",
+
+                // The failure code (MissingNewline, WrongHeader, ...) is what an operator greps for.
+                ProtocolNegotiationException negotiation => $"{negotiation.Message} ({negotiation.Reason})",
+                _ => e.Message,
+            };
             raw.Abort(e);
             if (secure is not null)
             {
