@@ -58,6 +58,12 @@ internal sealed class NetworkConnection : IAsyncDisposable
 
     public IMuxedConnection Muxer { get; }
 
+    /// <summary>
+    /// True when the muxer was agreed in the Noise handshake payloads (early muxer negotiation), false when
+    /// multistream-select chose it after the handshake.
+    /// </summary>
+    public bool MuxerNegotiatedInHandshake { get; init; }
+
     public long BytesSent => _raw.BytesSent;
 
     public long BytesReceived => _raw.BytesReceived;
