@@ -152,7 +152,9 @@ internal static partial class IdentifyProtocol
             ProtocolVersion = message.HasProtocolVersion ? message.ProtocolVersion : null,
             AgentVersion = message.HasAgentVersion ? message.AgentVersion : null,
             ListenAddresses = message.ListenAddrs.Select(TryDecodeAddress).OfType<Multiaddress>().Distinct().ToArray(),
-            ObservedAddress = message.HasObservedAddr ? TryDecodeAddress(message.ObservedAddr) : null,
+            // js-libp2p sends its connection's remoteAddr, which ends in /p2p/<our id> when it dialed us by a
+            // /p2p address; the observed address is where we are reachable, so that suffix is dropped.
+            ObservedAddress = message.HasObservedAddr ? TryDecodeAddress(message.ObservedAddr)?.WithoutPeerId() : null,
             Protocols = message.Protocols.Distinct(StringComparer.Ordinal).ToArray(),
             SignedPeerRecord = message.HasSignedPeerRecord ? message.SignedPeerRecord.ToByteArray() : ReadOnlyMemory<byte>.Empty,
         };

@@ -224,6 +224,24 @@ public class IdentifyProtocolTests
         Assert.Equal([Multiaddress.Parse("/ip4/1.2.3.4/tcp/1")], info.ListenAddresses);
     }
 
+    [Fact]
+    public async Task Drops_the_trailing_p2p_that_js_libp2p_appends_to_the_observed_address()
+    {
+        // js-libp2p writes observedAddr = connection.remoteAddr, which keeps the /p2p/<id> it dialed us by:
+        // field 1 (publicKey), then field 4 (observedAddr) = /ip4/127.0.0.1/tcp/4001 (04 7f000001 06 0fa1)
+        // followed by /p2p (a5 03) and a 38-byte identity multihash (26, 00 24, key). The id here is the
+        // sender's own, as only the layout matters to the reader.
+        const string message =
+            "59 0a 24 " + PublicKeyHex + " 22 31 04 7f 00 00 01 06 0f a1 a5 03 26 00 24 " + PublicKeyHex;
+        var pipe = new Pipe();
+        await pipe.Writer.WriteAsync(Hex(message));
+        await pipe.Writer.CompleteAsync();
+
+        IdentifyInfo info = await IdentifyProtocol.ReadAsync(pipe.Reader, JsKey.ToPeerId());
+
+        Assert.Equal(Multiaddress.Parse("/ip4/127.0.0.1/tcp/4001"), info.ObservedAddress);
+    }
+
     private static async Task<IdentifyException> ReadFailureAsync(byte[] bytes)
     {
         var pipe = new Pipe();
