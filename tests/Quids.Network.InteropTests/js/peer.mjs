@@ -48,6 +48,9 @@ const node = await createLibp2p({
   // The ConnectionMonitor pings every connection every 10 s and aborts it when the ping is late (~5 s at
   // first); a bulk echo test delays that ping behind megabytes of queued data. Off unless asked for.
   connectionMonitor: { enabled: args.has('--connection-monitor') },
+  // The tests dial this peer from 127.0.0.1 many times a second (a fresh Quids node per test); js's default
+  // of 5 inbound connections per second per host would reset the extra ones at accept.
+  connectionManager: { inboundConnectionThreshold: 1000 },
   transports: [tcp()],
   connectionEncrypters: [noise()],
   streamMuxers: [yamux()],
