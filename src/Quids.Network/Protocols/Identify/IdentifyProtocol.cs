@@ -49,8 +49,8 @@ internal static partial class IdentifyProtocol
     }
 
     /// <summary>
-    /// Receives the remote's info on a stream we opened (identify) or it opened (push): reads until the
-    /// stream ends (at most <see cref="MaxMessages"/> messages), then completes our output.
+    /// Receives the remote's answer on an identify stream we opened: reads until the stream ends (at most
+    /// <see cref="MaxMessages"/> messages), then completes our output. A push is read by <see cref="ReadPushAsync"/>.
     /// </summary>
     /// <param name="pipe">The negotiated identify stream.</param>
     /// <param name="remotePeer">The authenticated peer of the connection; the received key must match it.</param>
