@@ -14,7 +14,7 @@ public sealed partial class QuidsJsInteropTests
     public async Task Streams_of_pings_and_echoes_end_on_both_sides_whichever_side_opened_them()
     {
         var quids = await StartQuidsAsync();
-        var connection = await quids.Swarm.DialAsync(Multiaddress.Parse(Js.Ip4Address));
+        var connection = await DialJsAsync(quids);
         await quids.Identify.GetRemoteInfoAsync(connection).WaitAsync(Wait);
 
         for (int i = 0; i < 5; i++)
@@ -38,7 +38,7 @@ public sealed partial class QuidsJsInteropTests
     public async Task A_Yamux_ping_to_js_is_answered()
     {
         var quids = await StartQuidsAsync();
-        var connection = await quids.Swarm.DialAsync(Multiaddress.Parse(Js.Ip4Address));
+        var connection = await DialJsAsync(quids);
 
         var rtt = await ((YamuxSession)connection.Muxer).PingAsync().AsTask().WaitAsync(Wait);
 
@@ -49,7 +49,7 @@ public sealed partial class QuidsJsInteropTests
     public async Task A_protocol_the_other_side_lacks_is_refused_and_the_connection_goes_on_both_ways()
     {
         var quids = await StartQuidsAsync();
-        var connection = await quids.Swarm.DialAsync(Multiaddress.Parse(Js.Ip4Address));
+        var connection = await DialJsAsync(quids);
 
         await Assert.ThrowsAsync<ProtocolNegotiationException>(
             () => connection.OpenStreamAsync("/quids/nothing/1.0.0", Wait).AsTask());
@@ -66,8 +66,7 @@ public sealed partial class QuidsJsInteropTests
     public async Task When_js_hangs_up_the_Quids_connection_ends_cleanly_and_is_released()
     {
         var quids = await StartQuidsAsync();
-        var connection = await quids.Swarm.DialAsync(Multiaddress.Parse(Js.Ip4Address));
-        await JsConnectionToAsync(quids);
+        var connection = await DialJsAsync(quids);
 
         await Js.HangUpAsync(quids.PeerId.ToString());
 

@@ -15,7 +15,7 @@ public sealed partial class QuidsJsInteropTests
         var dialer = await StartQuidsAsync();
         var listener = await StartQuidsAsync();
 
-        var outbound = await dialer.Swarm.DialAsync(Multiaddress.Parse(Js.Ip4Address));
+        var outbound = await DialJsAsync(dialer);
         await Js.DialAsync(listener.Address.ToString());
         var inbound = await WaitForDirectionAsync(listener, ConnectionDirection.Inbound);
 
@@ -33,7 +33,7 @@ public sealed partial class QuidsJsInteropTests
     {
         var quids = await StartQuidsAsync(configure: o => o.EarlyMuxerNegotiation = false);
 
-        var outbound = await quids.Swarm.DialAsync(Multiaddress.Parse(Js.Ip4Address));
+        var outbound = await DialJsAsync(quids);
         Assert.False(outbound.MuxerNegotiatedInHandshake);
         Assert.True(await quids.Ping.PingAsync(outbound, Wait) > TimeSpan.Zero);
         Assert.Equal("/yamux/1.0.0", (await JsConnectionToAsync(quids)).Multiplexer);

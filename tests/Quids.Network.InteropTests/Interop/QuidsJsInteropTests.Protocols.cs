@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using Quids.Network.Core;
 using Quids.Network.InteropTests.JsLibp2p;
 using Quids.Network.Network;
+using Quids.Network.Protocols.Identify;
 using Quids.Network.Tests.Support;
 
 namespace Quids.Network.InteropTests.Interop;
@@ -16,7 +17,7 @@ public sealed partial class QuidsJsInteropTests
     public async Task Quids_pings_js_and_js_pings_Quids_on_the_same_connection()
     {
         var quids = await StartQuidsAsync();
-        var connection = await quids.Swarm.DialAsync(Multiaddress.Parse(Js.Ip4Address));
+        var connection = await DialJsAsync(quids);
 
         for (int i = 0; i < 3; i++)
         {
@@ -47,7 +48,7 @@ public sealed partial class QuidsJsInteropTests
     public async Task Js_identifies_Quids_with_its_key_agent_addresses_protocols_and_observed_address()
     {
         var quids = await StartQuidsAsync(configure: o => o.ListenAddresses.Add(Multiaddress.Parse("/ip6/::1/tcp/0")));
-        var connection = await quids.Swarm.DialAsync(Multiaddress.Parse(Js.Ip4Address));
+        var connection = await DialJsAsync(quids);
 
         var identify = await Js.IdentifyAsync(quids.PeerId.ToString());
 
@@ -87,6 +88,31 @@ public sealed partial class QuidsJsInteropTests
     }
 
     [Fact(Timeout = TestTimeoutMs)]
+    public async Task Js_pushes_its_new_protocol_with_identify_push_and_Quids_updates_what_it_knows()
+    {
+        var quids = await StartQuidsAsync();
+        var connection = await DialJsAsync(quids);
+        await quids.Identify.GetRemoteInfoAsync(connection).WaitAsync(Wait);
+        string protocol = $"/quids/late/{Guid.NewGuid():N}";
+        var pushed = new TaskCompletionSource<IdentifyInfo>(TaskCreationOptions.RunContinuationsAsynchronously);
+        quids.Identify.Identified += (c, info) =>
+        {
+            if (c == connection && info.Protocols.Contains(protocol))
+            {
+                pushed.TrySetResult(info);
+            }
+        };
+
+        Assert.Contains(protocol, await Js.HandleAsync(protocol));
+
+        var info = await pushed.Task.WaitAsync(Wait);
+        Assert.Equal(JsPeerId, info.PeerId);
+        Assert.Contains(protocol, (await quids.Identify.GetRemoteInfoAsync(connection))!.Protocols);
+        var again = await Js.IdentifyAsync(quids.PeerId.ToString(), refresh: true);
+        Assert.Contains(TestNode.EchoProtocol, again.Protocols);
+    }
+
+    [Fact(Timeout = TestTimeoutMs)]
     public async Task Js_echoes_8_MiB_on_4_concurrent_streams_through_the_Quids_echo_handler()
     {
         var quids = await StartQuidsAsync();
@@ -104,7 +130,7 @@ public sealed partial class QuidsJsInteropTests
     public async Task Quids_echoes_8_MiB_on_4_concurrent_streams_through_the_js_echo_handler()
     {
         var quids = await StartQuidsAsync();
-        var connection = await quids.Swarm.DialAsync(Multiaddress.Parse(Js.Ip4Address));
+        var connection = await DialJsAsync(quids);
 
         var runs = await Task.WhenAll(Enumerable.Range(0, EchoStreams).Select(i => Task.Run(async () =>
         {

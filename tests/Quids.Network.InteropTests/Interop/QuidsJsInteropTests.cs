@@ -64,7 +64,7 @@ public sealed partial class QuidsJsInteropTests(SharedJsPeerFixture fixture, ITe
     {
         var quids = await StartQuidsAsync();
 
-        var connection = await quids.Swarm.DialAsync(Multiaddress.Parse(Js.Ip4Address));
+        var connection = await DialJsAsync(quids);
 
         Assert.Equal(JsPeerId, connection.RemotePeerId);
         Assert.Equal(ConnectionDirection.Outbound, connection.Direction);
@@ -82,7 +82,7 @@ public sealed partial class QuidsJsInteropTests(SharedJsPeerFixture fixture, ITe
         var listener = await StartQuidsAsync("/ip6/::1/tcp/0");
         Assert.StartsWith("/ip6/::1/tcp/", listener.Address.ToString(), StringComparison.Ordinal);
 
-        var outbound = await dialer.Swarm.DialAsync(Multiaddress.Parse(Js.Ip6Address));
+        var outbound = await DialJsAsync(dialer, Js.Ip6Address);
         Assert.Equal(JsPeerId, outbound.RemotePeerId);
         Assert.StartsWith("/ip6/::1/tcp/", outbound.LocalAddress!.ToString(), StringComparison.Ordinal);
         Assert.True(await dialer.Ping.PingAsync(outbound, Wait) > TimeSpan.Zero);
@@ -115,6 +115,15 @@ public sealed partial class QuidsJsInteropTests(SharedJsPeerFixture fixture, ITe
         var node = await TestNode.StartAsync(listen, configure);
         _nodes.Add(node);
         return node;
+    }
+
+    // Our dial completes when we sent the last handshake message, a moment before js has the connection: wait
+    // for js too, so that js commands addressed by peer id find it.
+    private async Task<NetworkConnection> DialJsAsync(TestNode quids, string? address = null)
+    {
+        var connection = await quids.Swarm.DialAsync(Multiaddress.Parse(address ?? Js.Ip4Address));
+        await JsConnectionToAsync(quids);
+        return connection;
     }
 
     // js registers a connection a moment after the handshake; poll its table until it shows up.
