@@ -43,7 +43,7 @@ internal static partial class IdentifyProtocol
             PublicKey = update.PublicKey,
             ProtocolVersion = push.HasProtocolVersion ? update.ProtocolVersion : current.ProtocolVersion,
             AgentVersion = push.HasAgentVersion ? update.AgentVersion : current.AgentVersion,
-            // A repeated field cannot say "absent" apart from "empty": an empty list leaves the old one, as in go.
+            // A repeated field cannot tell "absent" from "empty": an empty list leaves the old one.
             ListenAddresses = push.ListenAddrs.Count > 0 ? update.ListenAddresses : current.ListenAddresses,
             ObservedAddress = push.HasObservedAddr ? update.ObservedAddress : current.ObservedAddress,
             Protocols = push.Protocols.Count > 0 ? update.Protocols : current.Protocols,
