@@ -10,8 +10,8 @@ internal static partial class NetworkLog
     [LoggerMessage(1000, LogLevel.Information, "Listening on {EndPoint}")]
     public static partial void Listening(ILogger logger, string endPoint);
 
-    [LoggerMessage(1001, LogLevel.Debug, "Connection #{ConnectionId} ({Direction}) upgraded: peer {PeerId} at {Remote}")]
-    public static partial void ConnectionUpgraded(ILogger logger, long connectionId, ConnectionDirection direction, PeerId peerId, string remote);
+    [LoggerMessage(1001, LogLevel.Debug, "Connection #{ConnectionId} ({Direction}) upgraded: peer {PeerId} at {Remote}, muxer by {MuxerNegotiation}")]
+    public static partial void ConnectionUpgraded(ILogger logger, long connectionId, ConnectionDirection direction, PeerId peerId, string remote, string muxerNegotiation);
 
     [LoggerMessage(1002, LogLevel.Warning, "{Direction} connection with {Remote} failed to upgrade: {Reason}")]
     public static partial void UpgradeFailed(ILogger logger, ConnectionDirection direction, string remote, string reason);

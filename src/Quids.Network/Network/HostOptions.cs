@@ -25,6 +25,13 @@ internal sealed class HostOptions
     /// </summary>
     public TimeSpan HandshakeTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// Offer <c>/yamux/1.0.0</c> in the Noise handshake payload (libp2p early muxer negotiation), saving the
+    /// multistream-select round trip when the peer offers it too. Defaults to true; false makes every
+    /// connection negotiate its muxer with multistream-select, as peers without the extension do.
+    /// </summary>
+    public bool EarlyMuxerNegotiation { get; set; } = true;
+
     /// <summary>Longest time for the protocol negotiation of one stream. Defaults to 10 s.</summary>
     public TimeSpan StreamNegotiationTimeout { get; set; } = TimeSpan.FromSeconds(10);
 

@@ -71,6 +71,12 @@ internal sealed class NetworkConnection : IAsyncDisposable
     /// <summary>True once the swarm raised ConnectionOpened for it (false for a duplicate closed at once).</summary>
     internal bool Announced { get; set; }
 
+    /// <summary>
+    /// True when the muxer was agreed in the Noise handshake payloads (early muxer negotiation), false when
+    /// multistream-select chose it after the handshake.
+    /// </summary>
+    public bool MuxerNegotiatedInHandshake { get; init; }
+
     public long BytesSent => _raw.BytesSent;
 
     public long BytesReceived => _raw.BytesReceived;
