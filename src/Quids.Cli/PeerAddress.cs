@@ -58,6 +58,12 @@ internal static class PeerAddress
         {
             host = host[1..^1];
         }
+        else if (host.Contains(':', StringComparison.Ordinal))
+        {
+            // "::1:4001" is itself a valid IPv6 address: only brackets say where the port starts.
+            error = $"'{text}': write an IPv6 address in brackets, as [::1]:4001.";
+            return false;
+        }
 
         if (IPAddress.TryParse(host, out var ip))
         {
