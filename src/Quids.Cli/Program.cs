@@ -69,12 +69,6 @@ public static class Program
             return UsageError;
         }
 
-        if (parsed.CommandResult.Command == root && args.Length == 0)
-        {
-            await root.Parse(["--help"]).InvokeAsync(new InvocationConfiguration { Output = console.Error }, CancellationToken.None);
-            return UsageError;
-        }
-
         try
         {
             return await parsed.InvokeAsync(configuration, cancellationToken);

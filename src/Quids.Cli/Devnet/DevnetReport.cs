@@ -5,6 +5,7 @@ namespace Quids.Cli.Devnet;
 
 /// <summary>What a devnet run found: per-node lines, the delivery tally, timings and any problem seen.</summary>
 internal sealed record DevnetReport(
+    string Bootstrap,
     IReadOnlyList<NodeReport> Nodes,
     DeliveryResult Delivery,
     TimeSpan Discovery,

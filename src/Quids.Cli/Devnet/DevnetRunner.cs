@@ -18,6 +18,7 @@ internal sealed partial class DevnetRunner
     private readonly List<string> _warnings = [];
     private readonly P2PNode[] _nodes;
     private readonly Dictionary<PeerId, int> _indexOf = [];
+    private string _bootstrap = "-";
 
     public DevnetRunner(DevnetSettings settings)
     {
@@ -58,7 +59,7 @@ internal sealed partial class DevnetRunner
             await Task.WhenAll(_nodes.Select(async n => await n.DisposeAsync()));
         }
 
-        return new DevnetReport(nodes, _ledger.Tally(), discovery, total.Elapsed, _problems, _warnings);
+        return new DevnetReport(_bootstrap, nodes, _ledger.Tally(), discovery, total.Elapsed, _problems, _warnings);
     }
 
     private async Task StartAsync(IDevnetProgress progress, CancellationToken cancellationToken)
@@ -70,7 +71,8 @@ internal sealed partial class DevnetRunner
             await node.StartAsync(cancellationToken);
             phase.Advance();
         }));
-        phase.Complete($"started {_nodes.Length} nodes in {Seconds(watch.Elapsed)} s, bootstrap {BootstrapAddress()}");
+        _bootstrap = BootstrapAddress().ToString();
+        phase.Complete($"started {_nodes.Length} nodes in {Seconds(watch.Elapsed)} s");
     }
 
     private async Task<TimeSpan> DiscoverAsync(IDevnetProgress progress, CancellationToken cancellationToken)

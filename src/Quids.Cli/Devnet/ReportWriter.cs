@@ -12,12 +12,14 @@ internal static class ReportWriter
     public static void Write(CliConsole console, DevnetReport report)
     {
         var rows = report.Nodes.Select(Cells).ToList();
+        console.Line($"devnet: bootstrap {report.Bootstrap}");
         if (console.Interactive)
         {
-            var table = new Table().RoundedBorder();
+            // The simple border and one space of padding keep the table within an 80-column terminal.
+            var table = new Table().SimpleBorder();
             foreach (var (header, column) in s_headers.Select((h, i) => (h, i)))
             {
-                table.AddColumn(new TableColumn(header) { Alignment = column == 1 ? Justify.Left : Justify.Right });
+                table.AddColumn(new TableColumn(header) { Alignment = column == 1 ? Justify.Left : Justify.Right, NoWrap = true, Padding = new Padding(0, 0, 1, 0) });
             }
 
             foreach (var row in rows)
