@@ -103,34 +103,39 @@ internal sealed partial class DevnetRunner
             : $"{arrived}/{expected} messages arrived; gave up waiting after {Seconds(_settings.DeliveryTimeout)} s");
     }
 
-    /// <summary>Pings every peer of every node, then snapshots each node's statistics.</summary>
+    /// <summary>
+    /// Pings every peer of every node, one ping at a time: concurrent pings in one process measure the
+    /// thread pool's queue rather than the network. Then snapshots each node's statistics.
+    /// </summary>
     private async Task<List<NodeReport>> PingAndCollectAsync(IDevnetProgress progress, CancellationToken cancellationToken)
     {
         var links = _nodes.Select(PeersOf).ToArray();
         var phase = progress.Begin("pinging", links.Sum(l => l.Count));
-        var reports = await Task.WhenAll(_nodes.Select(async (node, index) =>
+        var reports = new List<NodeReport>(_nodes.Length);
+        for (int index = 0; index < _nodes.Length; index++)
         {
-            var rtts = await Task.WhenAll(links[index].Select(async peer =>
+            var node = _nodes[index];
+            var rtts = new List<TimeSpan>();
+            int failures = 0;
+            foreach (var peer in links[index])
             {
                 using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
                 deadline.CancelAfter(_settings.PingTimeout);
                 try
                 {
-                    return (TimeSpan?)await node.PingAsync(peer, deadline.Token);
+                    rtts.Add(await node.PingAsync(peer, deadline.Token));
                 }
                 catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
                 {
+                    failures++;
                     Note($"node {index}: ping to {peer} failed: {CliConsole.Describe(e)}");
-                    return null;
                 }
-                finally
-                {
-                    phase.Advance();
-                }
-            }));
-            var answered = rtts.OfType<TimeSpan>().ToList();
+
+                phase.Advance();
+            }
+
             var stats = node.GetStatistics();
-            return new NodeReport(
+            reports.Add(new NodeReport(
                 index,
                 node.PeerId,
                 links[index].Count,
@@ -138,12 +143,13 @@ internal sealed partial class DevnetRunner
                 stats.MessagesSent,
                 stats.BytesReceived,
                 stats.BytesSent,
-                answered.Count == 0 ? null : TimeSpan.FromTicks((long)answered.Average(t => t.Ticks)),
-                rtts.Length - answered.Count);
-        }));
-        int failures = reports.Sum(r => r.PingFailures);
-        phase.Complete($"pinged {links.Sum(l => l.Count)} links{(failures == 0 ? string.Empty : $", {failures} failed")}");
-        return [.. reports];
+                rtts.Count == 0 ? null : TimeSpan.FromTicks((long)rtts.Average(t => t.Ticks)),
+                failures));
+        }
+
+        int failed = reports.Sum(r => r.PingFailures);
+        phase.Complete($"pinged {links.Sum(l => l.Count)} links{(failed == 0 ? string.Empty : $", {failed} failed")}");
+        return reports;
     }
 
     /// <summary>
