@@ -74,8 +74,9 @@ public sealed partial class P2PNode
                 return kept;
             }
 
-            // Ours lost to a simultaneous connection to the same peer and is already closed: use the winner.
-            return FindConnection(network.RemotePeerId)
+            // Ours lost to a simultaneous connection to the same peer and is already closed. The winner may still
+            // be finishing its handshake on this side (the peer can close its copy of ours first): wait for it.
+            return await WaitForPeerAsync(network.RemotePeerId, _options.HandshakeTimeout, cancellationToken)
                 ?? throw new IOException($"The connection to {address} ended during setup.");
         }
         catch (Exception e)
@@ -84,6 +85,25 @@ public sealed partial class P2PNode
             Interlocked.Increment(ref _errors);
             NodeLog.DialFailed(_logger, address.ToString(), e.Message);
             throw;
+        }
+    }
+
+    private async Task<P2PConnection?> WaitForPeerAsync(PeerId peer, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var deadline = _options.TimeProvider.GetUtcNow() + timeout;
+        while (true)
+        {
+            if (FindConnection(peer) is { } connection)
+            {
+                return connection;
+            }
+
+            if (_options.TimeProvider.GetUtcNow() >= deadline)
+            {
+                return null;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(10), _options.TimeProvider, cancellationToken);
         }
     }
 

@@ -255,14 +255,11 @@ internal sealed partial class Swarm : IAsyncDisposable
         }
 
         _ = RunConnectionAsync(connection);
-        if (loser is not null)
+        if (loser == connection)
         {
             NetworkLog.DuplicateClosed(_logger, loser.Id, loser.RemotePeerId);
             _ = CloseQuietlyAsync(loser, CancellationToken.None);
-            if (loser == connection)
-            {
-                return FindConnection(connection.RemotePeerId) ?? connection;
-            }
+            return FindConnection(connection.RemotePeerId) ?? connection;
         }
 
         try
@@ -272,6 +269,14 @@ internal sealed partial class Swarm : IAsyncDisposable
         catch (Exception e)
         {
             NetworkLog.EventHandlerFailed(_logger, nameof(ConnectionOpened), e);
+        }
+
+        // The replaced connection is closed only after its successor is announced, so the peer is never
+        // briefly without a connection in the layers above.
+        if (loser is not null)
+        {
+            NetworkLog.DuplicateClosed(_logger, loser.Id, loser.RemotePeerId);
+            _ = CloseQuietlyAsync(loser, CancellationToken.None);
         }
 
         return connection;

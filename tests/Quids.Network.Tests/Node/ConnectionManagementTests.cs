@@ -14,14 +14,14 @@ public class ConnectionManagementTests
         await using var proxy = new TcpProxy(new IPEndPoint(IPAddress.Loopback, b.Port()));
         await using var a = await NodeTests.StartAsync(o =>
         {
-            o.PingInterval = TimeSpan.FromMilliseconds(100);
-            o.ConnectionTimeout = TimeSpan.FromMilliseconds(600);
+            o.PingInterval = TimeSpan.FromMilliseconds(200);
+            o.ConnectionTimeout = TimeSpan.FromSeconds(2);
         });
         var disconnected = new TaskCompletionSource<PeerEventArgs>(TaskCreationOptions.RunContinuationsAsynchronously);
         a.PeerDisconnected += (_, e) => disconnected.TrySetResult(e);
 
         var connection = await a.ConnectToPeerAsync("127.0.0.1", proxy.Port);
-        await NodeTests.EventuallyAsync(() => connection.GetStatistics().LastPingRtt is not null, "a health ping is answered", 5000);
+        await NodeTests.EventuallyAsync(() => connection.GetStatistics().LastPingRtt is not null, "a health ping is answered");
         proxy.Freeze();
 
         var e = await disconnected.Task.WaitAsync(TimeSpan.FromSeconds(10));
