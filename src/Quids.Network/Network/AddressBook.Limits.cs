@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Quids.Network.Core;
 using Quids.Network.Diagnostics;
 
@@ -40,6 +41,13 @@ internal sealed partial class AddressBook
                 continue;
             }
 
+            // Every check before any eviction, so that nothing is evicted for an address refused anyway.
+            AddressBookAddress? replaced = null;
+            if (peer is not null && peer.Addresses.Count >= _options.MaxAddressesPerPeer && !TryChooseReplaced(peer, address, source, out replaced))
+            {
+                continue;
+            }
+
             if ((peer is null || !peer.HasGroup(group)) && !MakeRoomInGroup(group, peerId, source, now))
             {
                 continue;
@@ -55,9 +63,10 @@ internal sealed partial class AddressBook
                 peer = new AddressBookPeerState(peerId, now);
                 _peers.Add(peerId, peer);
             }
-            else if (peer.Addresses.Count >= _options.MaxAddressesPerPeer && !MakeRoomInPeer(peer, address, source))
+            else if (replaced is not null)
             {
-                continue;
+                AddressBookLog.AddressRejected(_logger, peerId, replaced.Address.ToString(), $"replaced by {address}: the peer is at its limit of {_options.MaxAddressesPerPeer} addresses");
+                RemoveAddress(peer, replaced, keepEmptyPeer: true);
             }
 
             peer.Addresses.Add(new AddressBookAddress(address, source, group, null, 0));
@@ -142,13 +151,16 @@ internal sealed partial class AddressBook
     /// </summary>
     private bool Evict(IEnumerable<AddressBookPeerState> candidates, PeerId newcomer, AddressSource source, DateTimeOffset now, string why)
     {
-        var victim = candidates
-            .Where(p => (p.Sources & ProtectedSources) == 0)
-            .OrderByDescending(p => IsTerrible(p, now))
-            .ThenBy(p => p.LastConnected is not null)
-            .ThenByDescending(p => p.Failures)
-            .ThenBy(p => p.LastSeen)
-            .FirstOrDefault();
+        // One pass rather than a sort: this runs for every newcomer while the book is full.
+        AddressBookPeerState? victim = null;
+        foreach (var candidate in candidates)
+        {
+            if ((candidate.Sources & ProtectedSources) == 0 && (victim is null || IsWorse(candidate, victim, now)))
+            {
+                victim = candidate;
+            }
+        }
+
         if (victim is null || (!IsTerrible(victim, now) && (source & ProtectedSources) == 0))
         {
             AddressBookLog.PeerRejected(_logger, newcomer, why + " and no entry is bad enough to evict");
@@ -160,23 +172,39 @@ internal sealed partial class AddressBook
         return true;
     }
 
+    /// <summary>Eviction order: terrible first, then never connected, then most failures, then least recently seen.</summary>
+    private bool IsWorse(AddressBookPeerState a, AddressBookPeerState b, DateTimeOffset now)
+    {
+        bool aTerrible = IsTerrible(a, now);
+        if (aTerrible != IsTerrible(b, now))
+        {
+            return aTerrible;
+        }
+
+        if ((a.LastConnected is null) != (b.LastConnected is null))
+        {
+            return a.LastConnected is null;
+        }
+
+        return a.Failures != b.Failures ? a.Failures > b.Failures : a.LastSeen < b.LastSeen;
+    }
+
     private bool IsTerrible(AddressBookPeerState peer, DateTimeOffset now) =>
         now - peer.LastSeen > _options.StaleAfter ||
         (peer.LastConnected is null && peer.Failures > 0) ||
         peer.Failures >= _options.MaxFailuresAfterSuccess;
 
-    /// <summary>Replaces the peer's worst address if it has never worked and has failed (or the source is the operator).</summary>
-    private bool MakeRoomInPeer(AddressBookPeerState peer, Multiaddress address, AddressSource source)
+    /// <summary>Chooses the peer's worst address to replace: only one that never worked and has failed, unless the source is the operator.</summary>
+    private bool TryChooseReplaced(AddressBookPeerState peer, Multiaddress address, AddressSource source, [NotNullWhen(true)] out AddressBookAddress? replaced)
     {
-        var worst = peer.Ranked().Last();
-        if ((worst.LastConnected is not null || worst.Failures == 0 || (worst.Sources & ProtectedSources) != 0) && (source & ProtectedSources) == 0)
+        replaced = peer.Ranked().Last();
+        if ((replaced.LastConnected is null && replaced.Failures > 0 && (replaced.Sources & ProtectedSources) == 0) || (source & ProtectedSources) != 0)
         {
-            AddressBookLog.AddressRejected(_logger, peer.PeerId, address.ToString(), $"the peer already has {_options.MaxAddressesPerPeer} addresses and none has failed");
-            return false;
+            return true;
         }
 
-        AddressBookLog.AddressRejected(_logger, peer.PeerId, worst.Address.ToString(), $"replaced by {address}: the peer is at its limit of {_options.MaxAddressesPerPeer} addresses");
-        RemoveAddress(peer, worst, keepEmptyPeer: true);
-        return true;
+        AddressBookLog.AddressRejected(_logger, peer.PeerId, address.ToString(), $"the peer already has {_options.MaxAddressesPerPeer} addresses and none is a failing one that never worked");
+        replaced = null;
+        return false;
     }
 }

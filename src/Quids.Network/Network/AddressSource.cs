@@ -23,7 +23,10 @@ internal enum AddressSource
     /// <summary>A local-network mDNS announcement.</summary>
     Mdns = 8,
 
-    /// <summary>A peer that connected to us.</summary>
+    /// <summary>
+    /// A peer that connected to us. Pass the listen addresses it announces (identify), not the remote endpoint
+    /// of the connection: that port is usually ephemeral and cannot be dialed.
+    /// </summary>
     Inbound = 16,
 
     /// <summary>An address a user gave explicitly (<c>ConnectToPeerAsync</c>, <c>AddBootstrapPeer</c>, the CLI).</summary>

@@ -33,7 +33,7 @@ public sealed class AddressBookConcurrencyTests : IDisposable
                     default: _ = kit.Book.Entries; break;
                 }
 
-                if (i % 50 == 0)
+                if (i % 100 == 0)
                 {
                     await kit.Book.SaveAsync(path);
                 }

@@ -147,6 +147,20 @@ public class AddressBookLimitTests
     }
 
     [Fact]
+    public void Evicts_nothing_for_an_address_the_per_peer_limit_refuses()
+    {
+        var kit = new AddressBookTestKit(new AddressBookOptions { MaxAddressesPerPeer = 1, MaxPeersPerGroup = 1 });
+        kit.Book.Add(Peer(1), [Ip4(11, 1)], AddressSource.Identify);
+        kit.Book.Add(Peer(2), [Ip4(44, 1)], AddressSource.Kad);
+        kit.Book.RecordFailure(Peer(2), Ip4(44, 1));
+
+        Assert.Equal(0, kit.Book.Add(Peer(1), [Ip4(44, 1, 0, 2)], AddressSource.Identify));
+
+        Assert.NotNull(kit.Book.Get(Peer(2)));
+        Assert.Equal([Ip4(11, 1)], kit.Book.Get(Peer(1))!.Addresses.Select(a => a.Address));
+    }
+
+    [Fact]
     public void All_dns_names_share_one_group()
     {
         var kit = new AddressBookTestKit(new AddressBookOptions { MaxPeersPerGroup = 2 });
