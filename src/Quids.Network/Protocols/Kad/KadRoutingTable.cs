@@ -23,7 +23,7 @@ internal sealed class KadRoutingTable
     /// <param name="local">Our own peer id; never added.</param>
     /// <param name="time">The clock for last-seen and refresh times.</param>
     /// <param name="bucketSize">k, peers per bucket. Defaults to 20, the spec's k.</param>
-    /// <param name="refreshInterval">How long a bucket may go without a lookup before it is due for refresh. Defaults to 10 min.</param>
+    /// <param name="refreshInterval">How long a bucket may go without a lookup before it is due for refresh. Defaults to 10 min; infinite: never due.</param>
     public KadRoutingTable(PeerId local, TimeProvider time, int bucketSize = KadOptions.DefaultBucketSize, TimeSpan? refreshInterval = null)
     {
         ArgumentNullException.ThrowIfNull(local);
@@ -155,6 +155,11 @@ internal sealed class KadRoutingTable
     /// </summary>
     public List<int> BucketsDueForRefresh()
     {
+        if (_refreshInterval == Timeout.InfiniteTimeSpan)
+        {
+            return [];
+        }
+
         var now = _time.GetUtcNow();
         int deepestUsed = KadKey.Bits - 1;
         for (int i = 0; i < _buckets.Length; i++)

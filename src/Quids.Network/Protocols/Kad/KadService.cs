@@ -14,6 +14,7 @@ namespace Quids.Network.Protocols.Kad;
 internal sealed partial class KadService : IAsyncDisposable
 {
     private readonly Swarm _swarm;
+    private readonly IdentifyService _identify;
     private readonly KadOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
@@ -36,6 +37,7 @@ internal sealed partial class KadService : IAsyncDisposable
         _options = options ?? new KadOptions();
         _options.Validate();
         _swarm = swarm;
+        _identify = identify;
         _time = swarm.Options.TimeProvider;
         _logger = swarm.Logger;
         _table = new KadRoutingTable(swarm.LocalPeerId, _time, _options.BucketSize, _options.RefreshInterval);
@@ -139,8 +141,10 @@ internal sealed partial class KadService : IAsyncDisposable
         }
 
         _swarm.RemoveStreamHandler(KadProtocol.Id);
+        _identify.Identified -= OnIdentified;
+
+        // Cancelled, not disposed: lookups and pings still running link to its token while they unwind.
         await _stopping.CancelAsync();
-        _stopping.Dispose();
     }
 
     private void OnIdentified(NetworkConnection connection, IdentifyInfo info)

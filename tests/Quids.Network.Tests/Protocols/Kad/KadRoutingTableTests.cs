@@ -153,6 +153,16 @@ public class KadRoutingTableTests
         Assert.Equal([255], table.BucketsDueForRefresh());
     }
 
+    [Fact]
+    public void No_bucket_is_ever_due_when_refresh_is_disabled()
+    {
+        var time = new FakeTimeProvider();
+        var table = new KadRoutingTable(KadTestPeers.Random(), time, refreshInterval: Timeout.InfiniteTimeSpan);
+        time.Advance(TimeSpan.FromDays(365));
+
+        Assert.Empty(table.BucketsDueForRefresh());
+    }
+
     private static byte[] Xor(KadKey a, KadKey b)
     {
         var result = new byte[KadKey.Length];

@@ -100,6 +100,27 @@ public class KadServiceTests
     }
 
     [Fact]
+    public async Task A_refresh_finds_the_neighbours_of_the_bootstrap_peer()
+    {
+        var nodes = await KadTestNode.StartManyAsync(3);
+        try
+        {
+            await nodes[1].Node.DialAsync(nodes[0].Node);
+            await nodes[2].Node.DialAsync(nodes[0].Node);
+            await KadTestNode.WaitUntilAsync(() => nodes[0].Kad.RoutingTableSize == 2 && nodes[1].Kad.RoutingTableSize == 1, "identify fed the tables");
+
+            await nodes[1].Kad.RefreshAsync();
+
+            Assert.Contains(nodes[1].Kad.RoutingTablePeers, p => p.PeerId == nodes[2].PeerId);
+            Assert.False(nodes[1].Node.Logs.Contains("refresh failed"));
+        }
+        finally
+        {
+            await Task.WhenAll(nodes.Select(n => n.DisposeAsync().AsTask()));
+        }
+    }
+
+    [Fact]
     public async Task Does_not_add_a_peer_that_does_not_serve_the_DHT()
     {
         await using var server = await KadTestNode.StartAsync();
