@@ -121,6 +121,36 @@ public class KadServiceTests
     }
 
     [Fact]
+    public async Task A_full_bucket_evicts_its_least_recently_seen_peer_when_it_fails_the_ping()
+    {
+        await using var a = await KadTestNode.StartAsync(o => o.BucketSize = 1);
+        var dead = KadTestPeers.InBucket(a.PeerId, 255);
+        var newcomer = KadTestPeers.InBucket(a.PeerId, 255);
+        a.Kad.AddPeer(dead, [Quids.Network.Core.Multiaddress.Parse("/ip4/127.0.0.1/tcp/1")]);
+
+        Assert.Equal(KadAddResult.BucketFull, a.Kad.AddPeer(newcomer, [Quids.Network.Core.Multiaddress.Parse("/ip4/127.0.0.1/tcp/2")]));
+
+        await a.Node.Logs.WaitForAsync("did not answer a ping");
+        Assert.Equal(newcomer, Assert.Single(a.Kad.RoutingTablePeers).PeerId);
+    }
+
+    [Fact]
+    public async Task A_full_bucket_keeps_its_least_recently_seen_peer_while_it_is_alive()
+    {
+        await using var a = await KadTestNode.StartAsync(o => o.BucketSize = 1);
+        await using var b = await KadTestNode.StartAsync();
+        await b.Node.DialAsync(a.Node);
+        await KadTestNode.WaitUntilAsync(() => a.Kad.RoutingTableSize == 1, "identify added b");
+        int bucket = Quids.Network.Protocols.Kad.KadRoutingTable.BucketIndex(KadKey.ForPeer(a.PeerId), KadKey.ForPeer(b.PeerId));
+        var newcomer = KadTestPeers.InBucket(a.PeerId, bucket);
+
+        Assert.Equal(KadAddResult.BucketFull, a.Kad.AddPeer(newcomer, [Quids.Network.Core.Multiaddress.Parse("/ip4/127.0.0.1/tcp/2")]));
+
+        await Task.Delay(100);
+        Assert.Equal(b.PeerId, Assert.Single(a.Kad.RoutingTablePeers).PeerId);
+    }
+
+    [Fact]
     public async Task Does_not_add_a_peer_that_does_not_serve_the_DHT()
     {
         await using var server = await KadTestNode.StartAsync();
