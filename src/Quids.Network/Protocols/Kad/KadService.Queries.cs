@@ -51,6 +51,10 @@ internal sealed partial class KadService
                 if (response is null)
                 {
                     lookup.OnFailure(answered.PeerId);
+                    if (!lookupCts.IsCancellationRequested)
+                    {
+                        ForgetIfUnreachable(answered.PeerId);
+                    }
                 }
                 else
                 {
@@ -85,6 +89,29 @@ internal sealed partial class KadService
 
         KadLog.LookupFinished(_logger, target.ToString()[..16], lookup.Succeeded, lookup.ClosestPeers.Count);
         return lookup;
+    }
+
+    /// <summary>
+    /// Drops a table peer that failed a query and has no connection (as go does): it is likely gone, and
+    /// keeping it would make every lookup wait for it again. A connected peer merely was slow; it stays.
+    /// </summary>
+    private void ForgetIfUnreachable(PeerId peer)
+    {
+        if (_swarm.FindConnection(peer) is not null)
+        {
+            return;
+        }
+
+        lock (_table)
+        {
+            if (_table.Find(peer) is null)
+            {
+                return;
+            }
+
+            var promoted = _table.Remove(peer);
+            KadLog.PeerRemoved(_logger, peer, $"it failed a query and is not connected; replaced by {promoted?.PeerId.ToString() ?? "nobody"}");
+        }
     }
 
     private async Task<(KadPeerInfo Peer, KadMessage? Response)> QueryPeerAsync(KadPeerInfo peer, KadMessage request, CancellationToken cancellationToken) =>

@@ -28,35 +28,33 @@ internal sealed partial class KadService
         {
             while (true)
             {
-                KadMessage? request;
-                using (var idle = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+                // One deadline per exchange covers both the wait for the request and the write of the answer,
+                // so a peer that neither sends nor reads holds its stream slot for at most the idle timeout.
+                using var exchange = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                exchange.CancelAfter(_options.InboundIdleTimeout);
+                try
                 {
-                    idle.CancelAfter(_options.InboundIdleTimeout);
-                    try
+                    var request = await KadProtocol.ReadMessageAsync(stream.Input, exchange.Token);
+                    if (request is null)
                     {
-                        request = await KadProtocol.ReadMessageAsync(stream.Input, idle.Token);
+                        break;
                     }
-                    catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+
+                    if (!_limiter.TryAcquire(peer))
                     {
-                        throw new KadException(KadFailure.EndOfStream, $"kad: no request for {_options.InboundIdleTimeout.TotalSeconds} s.");
+                        KadLog.RateLimited(_logger, peer, _options.MaxRequestsPerPeerPerSecond);
+                        stream.Reset();
+                        return;
+                    }
+
+                    if (Answer(peer, request) is { } response)
+                    {
+                        await KadProtocol.SendAsync(stream.Output, response, exchange.Token);
                     }
                 }
-
-                if (request is null)
+                catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
                 {
-                    break;
-                }
-
-                if (!_limiter.TryAcquire(peer))
-                {
-                    KadLog.RateLimited(_logger, peer, _options.MaxRequestsPerPeerPerSecond);
-                    stream.Reset();
-                    return;
-                }
-
-                if (Answer(peer, request) is { } response)
-                {
-                    await KadProtocol.SendAsync(stream.Output, response, cancellationToken);
+                    throw new KadException(KadFailure.EndOfStream, $"kad: the stream was idle for {_options.InboundIdleTimeout.TotalSeconds} s.");
                 }
             }
 

@@ -151,6 +151,20 @@ public class KadServiceTests
     }
 
     [Fact]
+    public async Task A_lookup_forgets_a_table_peer_that_cannot_be_reached()
+    {
+        await using var a = await KadTestNode.StartAsync();
+        var gone = KadTestPeers.Random();
+        a.Kad.AddPeer(gone, [Quids.Network.Core.Multiaddress.Parse("/ip4/127.0.0.1/tcp/1")]);
+
+        var closest = await a.Kad.GetClosestPeersAsync("anything"u8.ToArray());
+
+        Assert.Empty(closest);
+        Assert.Equal(0, a.Kad.RoutingTableSize);
+        Assert.True(a.Node.Logs.Contains("failed a query and is not connected"));
+    }
+
+    [Fact]
     public async Task Does_not_add_a_peer_that_does_not_serve_the_DHT()
     {
         await using var server = await KadTestNode.StartAsync();
