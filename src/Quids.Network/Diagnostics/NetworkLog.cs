@@ -10,8 +10,8 @@ internal static partial class NetworkLog
     [LoggerMessage(1000, LogLevel.Information, "Listening on {EndPoint}")]
     public static partial void Listening(ILogger logger, string endPoint);
 
-    [LoggerMessage(1001, LogLevel.Debug, "Connection #{ConnectionId} ({Direction}) upgraded: peer {PeerId} at {Remote}")]
-    public static partial void ConnectionUpgraded(ILogger logger, long connectionId, ConnectionDirection direction, PeerId peerId, string remote);
+    [LoggerMessage(1001, LogLevel.Debug, "Connection #{ConnectionId} ({Direction}) upgraded: peer {PeerId} at {Remote}, muxer by {MuxerNegotiation}")]
+    public static partial void ConnectionUpgraded(ILogger logger, long connectionId, ConnectionDirection direction, PeerId peerId, string remote, string muxerNegotiation);
 
     [LoggerMessage(1002, LogLevel.Warning, "{Direction} connection with {Remote} failed to upgrade: {Reason}")]
     public static partial void UpgradeFailed(ILogger logger, ConnectionDirection direction, string remote, string reason);
@@ -37,6 +37,9 @@ internal static partial class NetworkLog
     [LoggerMessage(1009, LogLevel.Error, "A handler of {EventName} threw")]
     public static partial void EventHandlerFailed(ILogger logger, string eventName, Exception exception);
 
-    [LoggerMessage(1010, LogLevel.Debug, "Connection #{ConnectionId} to {PeerId} closed: another connection to the peer is kept")]
+    [LoggerMessage(1011, LogLevel.Debug, "Connection #{ConnectionId} to {PeerId} closed: another connection to the peer is kept")]
     public static partial void DuplicateClosed(ILogger logger, long connectionId, PeerId peerId);
+
+    [LoggerMessage(1010, LogLevel.Warning, "Connection #{ConnectionId} to {PeerId} closed: stream flood, {Refused} streams refused in a row while {Limit} were negotiating")]
+    public static partial void StreamFlood(ILogger logger, long connectionId, PeerId peerId, int refused, int limit);
 }

@@ -10,6 +10,9 @@ namespace Quids.Network.Multistream;
 /// </summary>
 internal static class MultistreamListener
 {
+    /// <summary>The header as the dialer must send it: length 19, the text, the newline.</summary>
+    private static readonly byte[] HeaderMessage = [(byte)(MultistreamProtocol.Header.Length + 1), .. System.Text.Encoding.ASCII.GetBytes(MultistreamProtocol.Header + "\n")];
+
     /// <summary>Negotiates against a fixed set of protocols, which also answers <c>ls</c>.</summary>
     public static ValueTask<string> NegotiateAsync(IDuplexPipe pipe, IReadOnlyCollection<string> supported, CancellationToken cancellationToken = default)
     {
@@ -39,12 +42,11 @@ internal static class MultistreamListener
         MultistreamCodec.WriteMessage(pipe.Output, MultistreamProtocol.Header);
         await FlushAsync(pipe.Output, cancellationToken).ConfigureAwait(false);
 
+        await CheckHeaderPrefixAsync(pipe.Input, cancellationToken).ConfigureAwait(false);
         string header = await MultistreamCodec.ReadMessageAsync(pipe.Input, cancellationToken).ConfigureAwait(false);
         if (header != MultistreamProtocol.Header)
         {
-            throw new ProtocolNegotiationException(
-                NegotiationFailure.WrongHeader,
-                $"multistream-select: the dialer's first message is '{MultistreamCodec.Printable(header)}', not the header '{MultistreamProtocol.Header}'.");
+            throw WrongHeader(header);
         }
 
         for (int answered = 0; answered < MultistreamProtocol.MaxProposals; answered++)
@@ -102,6 +104,73 @@ internal static class MultistreamListener
         Varint.Write(writer, (ulong)body.WrittenCount);
         writer.Write(body.WrittenSpan);
         return true;
+    }
+
+    /// <summary>
+    /// Fails as soon as the first bytes differ from the header message, without consuming anything. Without
+    /// it, text from another protocol (an HTTP request: 'G' reads as a 71-byte length) would be waited on
+    /// until the handshake timeout instead of being refused at once.
+    /// </summary>
+    private static async ValueTask CheckHeaderPrefixAsync(PipeReader input, CancellationToken cancellationToken)
+    {
+        byte[] received = new byte[HeaderMessage.Length];
+        while (true)
+        {
+            ReadResult result = await input.ReadAsync(cancellationToken).ConfigureAwait(false);
+            ReadOnlySequence<byte> buffer = result.Buffer;
+            int length = (int)Math.Min(buffer.Length, HeaderMessage.Length);
+            buffer.Slice(0, length).CopyTo(received);
+            if (!received.AsSpan(0, length).SequenceEqual(HeaderMessage.AsSpan(0, length)))
+            {
+                input.AdvanceTo(buffer.Start);
+                throw TryReadWholeMessage(buffer) is { } text ? WrongHeader(text) : WrongHeaderBytes(received.AsSpan(0, length));
+            }
+
+            if (result.IsCanceled)
+            {
+                throw new OperationCanceledException("multistream-select: the read was canceled.");
+            }
+
+            if (length == HeaderMessage.Length || result.IsCompleted)
+            {
+                // Matching so far; reading the message itself reports an early end.
+                input.AdvanceTo(buffer.Start);
+                return;
+            }
+
+            input.AdvanceTo(buffer.Start, buffer.End);
+        }
+    }
+
+    /// <summary>A complete, well-formed message at the start of <paramref name="buffer"/>, to quote it; else null.</summary>
+    private static string? TryReadWholeMessage(ReadOnlySequence<byte> buffer)
+    {
+        try
+        {
+            return MultistreamCodec.TryReadMessage(ref buffer);
+        }
+        catch (ProtocolNegotiationException)
+        {
+            // Not a message at all: the caller quotes the raw bytes instead.
+            return null;
+        }
+    }
+
+    private static ProtocolNegotiationException WrongHeader(string header) => new(
+        NegotiationFailure.WrongHeader,
+        $"multistream-select: the dialer's first message is '{MultistreamCodec.Printable(header)}', not the header '{MultistreamProtocol.Header}'.");
+
+    private static ProtocolNegotiationException WrongHeaderBytes(ReadOnlySpan<byte> received)
+    {
+        var text = new System.Text.StringBuilder();
+        foreach (byte b in received)
+        {
+            text.Append(b is >= 0x20 and < 0x7F ? ((char)b).ToString() : $"\\x{b:x2}");
+        }
+
+        return new ProtocolNegotiationException(
+            NegotiationFailure.WrongHeader,
+            $"multistream-select: the dialer's first bytes \"{text}\" do not begin the header '{MultistreamProtocol.Header}' (another protocol?).");
     }
 
     private static async ValueTask FlushAsync(PipeWriter writer, CancellationToken cancellationToken)

@@ -25,6 +25,13 @@ internal sealed class HostOptions
     /// </summary>
     public TimeSpan HandshakeTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// Offer <c>/yamux/1.0.0</c> in the Noise handshake payload (libp2p early muxer negotiation), saving the
+    /// multistream-select round trip when the peer offers it too. Defaults to true; false makes every
+    /// connection negotiate its muxer with multistream-select, as peers without the extension do.
+    /// </summary>
+    public bool EarlyMuxerNegotiation { get; set; } = true;
+
     /// <summary>Longest time for the protocol negotiation of one stream. Defaults to 10 s.</summary>
     public TimeSpan StreamNegotiationTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
@@ -40,8 +47,12 @@ internal sealed class HostOptions
     /// </summary>
     public int MaxPendingInbound { get; set; } = 64;
 
-    /// <summary>Most inbound streams of one connection in protocol negotiation at once. Defaults to 64.</summary>
-    public int MaxNegotiatingStreamsPerConnection { get; set; } = 64;
+    /// <summary>
+    /// Most inbound streams of one connection in protocol negotiation at once. Defaults to 256, Yamux's ACK
+    /// backlog: an honest peer opening a burst of streams within one round trip stays under it, while a peer
+    /// that keeps opening streams it never negotiates is refused and, past the limit again, disconnected.
+    /// </summary>
+    public int MaxNegotiatingStreamsPerConnection { get; set; } = 256;
 
     /// <summary>TCP settings.</summary>
     public TcpTransportOptions Tcp { get; set; } = new();

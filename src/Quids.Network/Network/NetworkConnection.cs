@@ -1,6 +1,7 @@
 using Quids.Network.Core;
 using Quids.Network.Multistream;
 using Quids.Network.Muxing;
+using Quids.Network.Security.Noise;
 using Quids.Network.Transport;
 
 namespace Quids.Network.Network;
@@ -11,6 +12,12 @@ namespace Quids.Network.Network;
 /// </summary>
 internal sealed class NetworkConnection : IAsyncDisposable
 {
+    /// <summary>
+    /// Longest wait, when disposing, for the frames the muxer queued last to be encrypted and handed to the
+    /// socket: 1 s. Enough on any live link; a peer that stops reading only delays the cleanup this long.
+    /// </summary>
+    private static readonly TimeSpan FinalFramesTimeout = TimeSpan.FromSeconds(1);
+
     private static long s_nextId;
     private readonly ITransportConnection _raw;
     private readonly IAsyncDisposable _secureChannel;
@@ -63,6 +70,12 @@ internal sealed class NetworkConnection : IAsyncDisposable
 
     /// <summary>True once the swarm raised ConnectionOpened for it (false for a duplicate closed at once).</summary>
     internal bool Announced { get; set; }
+
+    /// <summary>
+    /// True when the muxer was agreed in the Noise handshake payloads (early muxer negotiation), false when
+    /// multistream-select chose it after the handshake.
+    /// </summary>
+    public bool MuxerNegotiatedInHandshake { get; init; }
 
     public long BytesSent => _raw.BytesSent;
 
@@ -125,6 +138,20 @@ internal sealed class NetworkConnection : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await Muxer.DisposeAsync();
+        if (_secureChannel is NoiseSecureChannel secure)
+        {
+            try
+            {
+                // The muxer's last frames (a Go Away naming a protocol error) are queued in the channel;
+                // disposing it at once would drop them and the peer would never learn why we closed.
+                await secure.SendCompletion.WaitAsync(FinalFramesTimeout);
+            }
+            catch (TimeoutException)
+            {
+                // The peer does not read: it has waited long enough, the frames are dropped.
+            }
+        }
+
         await _secureChannel.DisposeAsync();
         await _raw.DisposeAsync();
     }

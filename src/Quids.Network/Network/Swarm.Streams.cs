@@ -1,6 +1,8 @@
 using Quids.Network.Diagnostics;
 using Quids.Network.Multistream;
 using Quids.Network.Muxing;
+using Quids.Network.Muxing.Yamux;
+using Quids.Network.Security.Noise;
 
 namespace Quids.Network.Network;
 
@@ -10,6 +12,10 @@ internal sealed partial class Swarm
     private async Task RunConnectionAsync(NetworkConnection connection)
     {
         int negotiating = 0;
+
+        // Refusals since the last stream that negotiated: a peer that keeps opening streams it never negotiates
+        // would otherwise cost us a reset frame and a log line per 12-byte SYN, without end.
+        int refusedInARow = 0;
         try
         {
             while (true)
@@ -23,13 +29,29 @@ internal sealed partial class Swarm
                 if (Interlocked.Increment(ref negotiating) > _options.MaxNegotiatingStreamsPerConnection)
                 {
                     Interlocked.Decrement(ref negotiating);
-                    NetworkLog.StreamRejected(_logger, connection.Id, connection.RemotePeerId, _options.MaxNegotiatingStreamsPerConnection);
                     stream.Reset();
                     await stream.DisposeAsync();
+                    int refused = Interlocked.Increment(ref refusedInARow);
+                    if (refused > _options.MaxNegotiatingStreamsPerConnection)
+                    {
+                        NetworkLog.StreamFlood(_logger, connection.Id, connection.RemotePeerId, refused, _options.MaxNegotiatingStreamsPerConnection);
+                        connection.Abort(new ConnectionLimitException(
+                            $"Connection #{connection.Id} to {connection.RemotePeerId} closed: stream flood, {refused} streams refused in a row while {_options.MaxNegotiatingStreamsPerConnection} were negotiating."));
+                        continue;
+                    }
+
+                    NetworkLog.StreamRejected(_logger, connection.Id, connection.RemotePeerId, _options.MaxNegotiatingStreamsPerConnection);
                     continue;
                 }
 
-                _ = HandleStreamAsync(connection, stream, () => Interlocked.Decrement(ref negotiating));
+                _ = HandleStreamAsync(connection, stream, success =>
+                {
+                    Interlocked.Decrement(ref negotiating);
+                    if (success)
+                    {
+                        Volatile.Write(ref refusedInARow, 0);
+                    }
+                });
             }
         }
         catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
@@ -67,7 +89,15 @@ internal sealed partial class Swarm
             return;
         }
 
-        NetworkLog.ConnectionClosed(_logger, connection.Id, connection.RemotePeerId, reason?.Message ?? "closed");
+        if (reason is YamuxProtocolException or NoiseException)
+        {
+            // The peer broke the protocol (or says we did): an operator needs to see that, not only a debug line.
+            NetworkLog.ConnectionFailed(_logger, connection.Id, connection.RemotePeerId, reason.Message);
+        }
+        else
+        {
+            NetworkLog.ConnectionClosed(_logger, connection.Id, connection.RemotePeerId, reason?.Message ?? "closed");
+        }
         try
         {
             ConnectionClosed?.Invoke(connection, reason);
@@ -78,7 +108,7 @@ internal sealed partial class Swarm
         }
     }
 
-    private async Task HandleStreamAsync(NetworkConnection connection, IMuxedStream stream, Action negotiated)
+    private async Task HandleStreamAsync(NetworkConnection connection, IMuxedStream stream, Action<bool> negotiated)
     {
         string? protocol = null;
         try
@@ -92,7 +122,7 @@ internal sealed partial class Swarm
                 }
                 finally
                 {
-                    negotiated();
+                    negotiated(protocol is not null);
                 }
             }
 

@@ -18,7 +18,9 @@ namespace Quids.Network.Network;
 /// the signature is verified, the remote <see cref="PeerId"/> is derived from its identity key, and a dial that
 /// named <c>/p2p/&lt;id&gt;</c> fails unless the remote is that peer. From here every byte is encrypted.</item>
 /// <item>The muxer: when both handshake payloads listed <c>/yamux/1.0.0</c> (Noise early muxer negotiation),
-/// it is chosen with no extra round trip; otherwise multistream-select agrees on it inside the channel.</item>
+/// it is chosen with no extra round trip; otherwise multistream-select agrees on it inside the channel. Only
+/// a list we sent ourselves counts: a peer (js-libp2p) that receives none from us falls back to
+/// multistream-select even though it offered its own.</item>
 /// <item>A Yamux session starts; the connection can open and accept streams.</item>
 /// </list>
 /// Guarantees: the whole upgrade finishes within <see cref="HostOptions.HandshakeTimeout"/>; on any failure
@@ -63,10 +65,11 @@ internal sealed class UpgradePipeline
 
             stage = UpgradeStage.SecurityHandshake;
             secure = await NoiseHandshake.RunAsync(
-                raw.Transport, _options.Identity!, initiator, expectedRemote, s_muxers, timeout.Token);
+                raw.Transport, _options.Identity!, initiator, expectedRemote, _options.EarlyMuxerNegotiation ? s_muxers : [], timeout.Token);
 
             stage = UpgradeStage.MuxerNegotiation;
-            if (!secure.RemoteStreamMuxers.Contains(YamuxProtocol))
+            bool early = _options.EarlyMuxerNegotiation && secure.RemoteStreamMuxers.Contains(YamuxProtocol);
+            if (!early)
             {
                 if (initiator)
                 {
@@ -81,15 +84,25 @@ internal sealed class UpgradePipeline
             var muxer = new YamuxSession(secure, initiator, _options.Yamux, _options.TimeProvider);
             muxer.Start();
             var connection = new NetworkConnection(
-                raw, secure, muxer, _options.Identity!.PeerId, secure.RemotePublicKey, direction, _options.TimeProvider.GetUtcNow());
-            NetworkLog.ConnectionUpgraded(_logger, connection.Id, direction, connection.RemotePeerId, remote);
+                raw, secure, muxer, _options.Identity!.PeerId, secure.RemotePublicKey, direction, _options.TimeProvider.GetUtcNow())
+            {
+                MuxerNegotiatedInHandshake = early,
+            };
+            NetworkLog.ConnectionUpgraded(
+                _logger, connection.Id, direction, connection.RemotePeerId, remote, early ? "Noise early negotiation" : "multistream-select");
             return connection;
         }
         catch (Exception e) when (e is not ConnectionUpgradeException)
         {
-            string reason = e is OperationCanceledException && !cancellationToken.IsCancellationRequested
-                ? $"no progress within the handshake timeout of {_options.HandshakeTimeout.TotalSeconds:0.#} s"
-                : e.Message;
+            string reason = e switch
+            {
+                OperationCanceledException when !cancellationToken.IsCancellationRequested =>
+                    $"no progress within the handshake timeout of {_options.HandshakeTimeout.TotalSeconds:0.#} s",
+
+                // The failure code (MissingNewline, WrongHeader, ...) is what an operator greps for.
+                ProtocolNegotiationException negotiation => $"{negotiation.Message} ({negotiation.Reason})",
+                _ => e.Message,
+            };
             raw.Abort(e);
             if (secure is not null)
             {

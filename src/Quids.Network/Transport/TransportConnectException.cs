@@ -3,7 +3,7 @@ using System.Net;
 namespace Quids.Network.Transport;
 
 /// <summary>A dial failed: refused, unreachable, unresolvable, or not done within the connect timeout.</summary>
-internal sealed class TransportConnectException : IOException
+public sealed class TransportConnectException : IOException
 {
     /// <summary>Creates the error for <paramref name="endPoint"/> with what went wrong.</summary>
     public TransportConnectException(EndPoint endPoint, string reason, Exception? innerException = null)

@@ -78,6 +78,16 @@ public sealed partial class JsPeer
             c.GetProperty("streams").EnumerateArray().Select(s => s.GetString()).ToArray())).ToArray();
     }
 
+    /// <summary>
+    /// Makes js serve <paramref name="protocol"/> (as an echo) from now on; js then sends identify push
+    /// (/ipfs/id/push/1.0.0) to every connected peer. Returns js's protocols afterwards.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> HandleAsync(string protocol, CancellationToken cancellationToken = default)
+    {
+        var r = await SendCommandAsync("handle", new JsonObject { ["protocol"] = protocol }, cancellationToken: cancellationToken).ConfigureAwait(false);
+        return Strings(r.GetProperty("protocols"));
+    }
+
     /// <summary>Closes every connection js has to <paramref name="peerId"/>.</summary>
     public Task HangUpAsync(string peerId, CancellationToken cancellationToken = default) =>
         SendCommandAsync("hangup", new JsonObject { ["peerId"] = peerId }, cancellationToken: cancellationToken);

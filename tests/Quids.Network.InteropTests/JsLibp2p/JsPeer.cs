@@ -7,7 +7,7 @@ using System.Text.Json.Nodes;
 namespace Quids.Network.InteropTests.JsLibp2p;
 
 /// <summary>
-/// One js-libp2p 3.3.11 node (TCP + Noise + Yamux, identify, ping, <see cref="EchoProtocol"/>) in its own
+/// One js-libp2p 3.3.11 node (TCP + Noise + Yamux, identify and identify push, ping, <see cref="EchoProtocol"/>) in its own
 /// Node 22 process, driven by line-delimited JSON over stdin/stdout (see js/peer.mjs). Dispose kills it.
 /// </summary>
 /// <example>

@@ -1,4 +1,4 @@
-// One controllable js-libp2p node (TCP + Noise + Yamux, identify, ping, /quids/echo/1.0.0) for the interop tests.
+// One controllable js-libp2p node (TCP + Noise + Yamux, identify + push, ping, /quids/echo/1.0.0) for the interop tests.
 //
 //   node peer.mjs [--ip6] [--connection-monitor]
 //
@@ -14,6 +14,7 @@
 //                                             -> opens `streams` concurrent streams, sends `bytes` of
 //                                                xorshift32 data (seed + stream index) on each, checks the echo
 //   connections                               -> {connections: [...]}
+//   handle {protocol}                         -> serves `protocol` as an echo too (js then sends identify push)
 //   hangup {peerId}                           -> closes every connection to that peer
 //   stop                                      -> answers, stops the node, exits 0
 // Every command takes an optional timeoutMs (default 60000). End of stdin stops the node as well.
@@ -21,7 +22,7 @@ import { createLibp2p } from 'libp2p'
 import { tcp } from '@libp2p/tcp'
 import { noise } from '@chainsafe/libp2p-noise'
 import { yamux } from '@chainsafe/libp2p-yamux'
-import { identify } from '@libp2p/identify'
+import { identify, identifyPush } from '@libp2p/identify'
 import { ping } from '@libp2p/ping'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { multiaddr } from '@multiformats/multiaddr'
@@ -48,10 +49,13 @@ const node = await createLibp2p({
   // The ConnectionMonitor pings every connection every 10 s and aborts it when the ping is late (~5 s at
   // first); a bulk echo test delays that ping behind megabytes of queued data. Off unless asked for.
   connectionMonitor: { enabled: args.has('--connection-monitor') },
+  // The tests dial this peer from 127.0.0.1 many times a second (a fresh Quids node per test); js's default
+  // of 5 inbound connections per second per host would reset the extra ones at accept.
+  connectionManager: { inboundConnectionThreshold: 1000 },
   transports: [tcp()],
   connectionEncrypters: [noise()],
   streamMuxers: [yamux()],
-  services: { identify: identify(), ping: ping() }
+  services: { identify: identify(), identifyPush: identifyPush(), ping: ping() }
 })
 
 // Wait for the next 'drain' after send() returned false. Not stream.onDrain(): in @libp2p/utils 7.4.1 its
@@ -95,7 +99,7 @@ node.addEventListener('peer:identify', (e) => {
 node.addEventListener('peer:connect', (e) => out({ event: 'peer:connect', peerId: e.detail.toString() }))
 node.addEventListener('peer:disconnect', (e) => out({ event: 'peer:disconnect', peerId: e.detail.toString() }))
 
-await node.handle(ECHO_PROTOCOL, async (stream) => {
+async function echoHandler (stream) {
   try {
     for await (const chunk of stream) {
       if (!stream.send(chunk)) await drain(stream)
@@ -105,7 +109,8 @@ await node.handle(ECHO_PROTOCOL, async (stream) => {
     log(`echo handler error: ${err.stack}`)
     stream.abort(err)
   }
-}, { maxInboundStreams: 64 })
+}
+await node.handle(ECHO_PROTOCOL, echoHandler, { maxInboundStreams: 64 })
 
 // A target is a multiaddr (starts with '/') or a peer id string of a peer js already knows.
 const target = (s) => {
@@ -203,6 +208,11 @@ const commands = {
         streams: c.streams.map(s => s.protocol ?? null)
       }))
     }
+  },
+  async handle (c) {
+    // Serving a new protocol changes our peer record, which makes identifyPush tell every connected peer.
+    await node.handle(c.protocol, echoHandler, { maxInboundStreams: 64 })
+    return { protocols: node.getProtocols() }
   },
   async hangup (c, signal) {
     await node.hangUp(peerIdFromString(c.peerId), { signal })

@@ -114,7 +114,21 @@ public class MultistreamListenerTests
         }
 
         var error = await Assert.ThrowsAsync<ProtocolNegotiationException>(() => negotiate);
-        Assert.Equal(NegotiationFailure.MissingNewline, error.Reason);
+        Assert.Equal(NegotiationFailure.WrongHeader, error.Reason);
+        Assert.Contains("GET / HTTP/1.1", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Rejects_a_short_text_request_at_its_first_byte_without_waiting_for_more()
+    {
+        var (listener, remote) = CreatePair();
+
+        // 'G' announces 71 bytes and only 4 come: the first byte alone already differs from the header.
+        await WriteAsync(remote.Output, "GET "u8.ToArray());
+
+        var error = await Assert.ThrowsAsync<ProtocolNegotiationException>(() => MultistreamListener.NegotiateAsync(listener, ["/a"]).AsTask());
+        Assert.Equal(NegotiationFailure.WrongHeader, error.Reason);
+        Assert.Contains("\"GET \"", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -54,6 +54,13 @@ internal sealed class YamuxOptions
     /// </summary>
     public int MaxPendingPongs { get; init; } = 64;
 
+    /// <summary>
+    /// Reset frames queued and not yet written; a peer that opens a stream beyond the limits while this many
+    /// are waiting ends the session with a protocol error. Defaults to 256. Each refused SYN queues a reset,
+    /// so a peer that floods SYNs and never reads would otherwise grow our queue without end.
+    /// </summary>
+    public int MaxQueuedResets { get; init; } = 256;
+
     /// <summary>Our own pings in flight at once; more fail. Defaults to 16.</summary>
     public int MaxOutstandingPings { get; init; } = 16;
 
@@ -101,6 +108,7 @@ internal sealed class YamuxOptions
         ArgumentOutOfRangeException.ThrowIfLessThan(AckBacklog, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxQueuedDataFrames, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxPendingPongs, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxQueuedResets, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxOutstandingPings, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(AutoTuneRoundTrips, 1);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(CloseTimeout, TimeSpan.Zero);

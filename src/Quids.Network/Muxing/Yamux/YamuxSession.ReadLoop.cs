@@ -209,6 +209,11 @@ internal sealed partial class YamuxSession
                     ? $"SYN for stream {id}, which is already open"
                     : $"SYN for stream {id}, an id of this side's parity ({(IsClient ? "odd, the dialer's" : "even, the listener's")})";
             default:
+                if (Volatile.Read(ref _queuedResets) >= _options.MaxQueuedResets)
+                {
+                    return $"stream flood: SYN for stream {id} refused ({decision}) while {_options.MaxQueuedResets} resets of refused streams are still queued";
+                }
+
                 // Refused (limits or closing): the stream never exists here; its payload, if any, is dropped.
                 EnqueueControl(new YamuxFrameHeader(YamuxFrameType.WindowUpdate, YamuxFlags.Rst, id, 0));
                 return null;

@@ -37,6 +37,10 @@ internal sealed partial class YamuxSession
                     {
                         Interlocked.Decrement(ref _pendingPongs);
                     }
+                    else if (frame.Stream is null && frame.Header.HasFlag(YamuxFlags.Rst))
+                    {
+                        Interlocked.Decrement(ref _queuedResets);
+                    }
 
                     if (frame.Sequence != 0)
                     {

@@ -32,6 +32,7 @@ internal sealed partial class YamuxSession : IMuxedConnection
     private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _roundTripTicks;
     private int _pendingPongs;
+    private int _queuedResets;
     private bool _isEnded;
     private Exception? _endReason;
     private volatile bool _aborted;
@@ -231,8 +232,17 @@ internal sealed partial class YamuxSession : IMuxedConnection
 
     internal void EnqueueControl(YamuxFrameHeader header)
     {
+        bool reset = header.HasFlag(YamuxFlags.Rst);
+        if (reset)
+        {
+            Interlocked.Increment(ref _queuedResets);
+        }
+
         // Fails only after the session ended, when there is nothing left to tell the peer.
-        _frames.Writer.TryWrite(new YamuxOutboundFrame(header));
+        if (!_frames.Writer.TryWrite(new YamuxOutboundFrame(header)) && reset)
+        {
+            Interlocked.Decrement(ref _queuedResets);
+        }
     }
 
     /// <summary>Queues a data frame, waiting for a slot; false when the session has ended.</summary>

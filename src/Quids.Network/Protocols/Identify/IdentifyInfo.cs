@@ -28,7 +28,10 @@ public sealed class IdentifyInfo
     /// </summary>
     public IReadOnlyList<Multiaddress> ListenAddresses { get; init; } = [];
 
-    /// <summary>The address the peer sees for us on this connection; null when not sent or not decodable.</summary>
+    /// <summary>
+    /// The address the peer sees for us on this connection, without a trailing <c>/p2p/</c> (js-libp2p appends
+    /// ours when it dialed us by it); null when not sent or not decodable.
+    /// </summary>
     public Multiaddress? ObservedAddress { get; init; }
 
     /// <summary>The protocols the peer supports, without duplicates.</summary>

@@ -49,8 +49,8 @@ internal static partial class IdentifyProtocol
     }
 
     /// <summary>
-    /// Receives the remote's info on a stream we opened (identify) or it opened (push): reads until the
-    /// stream ends (at most <see cref="MaxMessages"/> messages), then completes our output.
+    /// Receives the remote's answer on an identify stream we opened: reads until the stream ends (at most
+    /// <see cref="MaxMessages"/> messages), then completes our output. A push is read by <see cref="ReadPushAsync"/>.
     /// </summary>
     /// <param name="pipe">The negotiated identify stream.</param>
     /// <param name="remotePeer">The authenticated peer of the connection; the received key must match it.</param>
@@ -152,7 +152,9 @@ internal static partial class IdentifyProtocol
             ProtocolVersion = message.HasProtocolVersion ? message.ProtocolVersion : null,
             AgentVersion = message.HasAgentVersion ? message.AgentVersion : null,
             ListenAddresses = message.ListenAddrs.Select(TryDecodeAddress).OfType<Multiaddress>().Distinct().ToArray(),
-            ObservedAddress = message.HasObservedAddr ? TryDecodeAddress(message.ObservedAddr) : null,
+            // js-libp2p sends its connection's remoteAddr, which ends in /p2p/<our id> when it dialed us by a
+            // /p2p address; the observed address is where we are reachable, so that suffix is dropped.
+            ObservedAddress = message.HasObservedAddr ? TryDecodeAddress(message.ObservedAddr)?.WithoutPeerId() : null,
             Protocols = message.Protocols.Distinct(StringComparer.Ordinal).ToArray(),
             SignedPeerRecord = message.HasSignedPeerRecord ? message.SignedPeerRecord.ToByteArray() : ReadOnlyMemory<byte>.Empty,
         };

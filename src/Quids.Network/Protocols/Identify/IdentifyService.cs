@@ -77,8 +77,12 @@ internal sealed class IdentifyService
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(Timeout);
-        var info = await IdentifyProtocol.RequestAsync(incoming.Stream, incoming.Connection.RemotePeerId, timeout.Token);
         var result = Result(incoming.Connection);
+        var current = result.Task.IsCompletedSuccessfully && result.Task.Result is { } known
+            ? known
+            : new IdentifyInfo { PublicKey = incoming.Connection.RemotePublicKey };
+        var info = await IdentifyProtocol.ReadPushAsync(incoming.Stream.Input, current, timeout.Token);
+        await incoming.Stream.Output.CompleteAsync();
         if (!result.TrySetResult(info))
         {
             _results.AddOrUpdate(incoming.Connection, CompletedWith(info));

@@ -63,6 +63,12 @@ internal sealed partial class NoiseSecureChannel : IDuplexPipe, IAsyncDisposable
     public Task Completion { get; private set; } = Task.CompletedTask;
 
     /// <summary>
+    /// Completes when the encrypt loop has ended: everything written to <see cref="Output"/> before it was
+    /// completed has been handed to the transport, or sending failed.
+    /// </summary>
+    internal Task SendCompletion => _encryptLoop;
+
+    /// <summary>
     /// Aborts: stops both loops without waiting for the remote to read what is queued, waits for
     /// them and zeroes the transport keys. For a graceful close, complete <see cref="Output"/> and
     /// await <see cref="Completion"/> first.

@@ -16,11 +16,10 @@ internal sealed class MemoryConnection : ITransportConnection
 
     private readonly Pipe _input;
     private readonly Pipe _output;
-    private readonly CancellationTokenSource _closed = new();
+    private readonly ConnectionClosedSignal _closed = new();
     private MemoryConnection _peer = null!;
     private Task _relayTask = Task.CompletedTask;
     private volatile Exception? _abortReason;
-    private int _closedFired;
     private int _disposed;
     private long _bytesReceived;
     private long _bytesSent;
@@ -184,26 +183,5 @@ internal sealed class MemoryConnection : ITransportConnection
         }
     }
 
-    private void FireConnectionClosed()
-    {
-        if (Interlocked.Exchange(ref _closedFired, 1) != 0)
-        {
-            return;
-        }
-
-        ThreadPool.UnsafeQueueUserWorkItem(
-            static closed =>
-            {
-                try
-                {
-                    closed.Cancel();
-                }
-                catch (AggregateException)
-                {
-                    // A failing callback is its registrant's bug; it must not take down a pool thread.
-                }
-            },
-            _closed,
-            preferLocal: false);
-    }
+    private void FireConnectionClosed() => _closed.Fire();
 }

@@ -19,11 +19,10 @@ internal sealed partial class TcpConnection : ITransportConnection
     private readonly Pipe _input;
     private readonly Pipe _output;
     private readonly TimeSpan _gracefulCloseTimeout;
-    private readonly CancellationTokenSource _closed = new();
+    private readonly ConnectionClosedSignal _closed = new();
     private readonly Lock _socketLock = new();
     private bool _socketClosed;
     private volatile Exception? _closeReason;
-    private int _closedFired;
     private int _disposed;
     private long _bytesReceived;
     private long _bytesSent;
@@ -139,29 +138,7 @@ internal sealed partial class TcpConnection : ITransportConnection
         _input.Writer.CancelPendingFlush();
     }
 
-    private void FireConnectionClosed()
-    {
-        if (Interlocked.Exchange(ref _closedFired, 1) != 0)
-        {
-            return;
-        }
-
-        // Cancel runs the token's callbacks synchronously; keep them off the loop that is finishing.
-        ThreadPool.UnsafeQueueUserWorkItem(
-            static closed =>
-            {
-                try
-                {
-                    closed.Cancel();
-                }
-                catch (AggregateException)
-                {
-                    // A failing callback is its registrant's bug; it must not take down a pool thread.
-                }
-            },
-            _closed,
-            preferLocal: false);
-    }
+    private void FireConnectionClosed() => _closed.Fire();
 
     private static PipeOptions CreatePipeOptions(long pauseThreshold) => new(
         pool: MemoryPool<byte>.Shared,

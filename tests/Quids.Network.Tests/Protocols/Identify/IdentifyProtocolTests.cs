@@ -224,6 +224,73 @@ public class IdentifyProtocolTests
         Assert.Equal([Multiaddress.Parse("/ip4/1.2.3.4/tcp/1")], info.ListenAddresses);
     }
 
+    [Fact]
+    public async Task Drops_the_trailing_p2p_that_js_libp2p_appends_to_the_observed_address()
+    {
+        // js-libp2p writes observedAddr = connection.remoteAddr, which keeps the /p2p/<id> it dialed us by:
+        // field 1 (publicKey), then field 4 (observedAddr) = /ip4/127.0.0.1/tcp/4001 (04 7f000001 06 0fa1)
+        // followed by /p2p (a5 03) and a 38-byte identity multihash (26, 00 24, key). The id here is the
+        // sender's own, as only the layout matters to the reader.
+        const string message =
+            "59 0a 24 " + PublicKeyHex + " 22 31 04 7f 00 00 01 06 0f a1 a5 03 26 00 24 " + PublicKeyHex;
+        var pipe = new Pipe();
+        await pipe.Writer.WriteAsync(Hex(message));
+        await pipe.Writer.CompleteAsync();
+
+        IdentifyInfo info = await IdentifyProtocol.ReadAsync(pipe.Reader, JsKey.ToPeerId());
+
+        Assert.Equal(Multiaddress.Parse("/ip4/127.0.0.1/tcp/4001"), info.ObservedAddress);
+    }
+
+    [Fact]
+    public async Task Applies_a_push_without_a_public_key_as_js_libp2p_sends_it_and_keeps_the_fields_it_lacks()
+    {
+        // js-libp2p's identify push: only listenAddrs (field 2) = /ip4/127.0.0.1/tcp/4001, protocols (3) =
+        // /ipfs/ping/1.0.0 and signedPeerRecord (8) = 3 bytes here; no public key, agent or observed address.
+        const string push =
+            "21 12 08 04 7f 00 00 01 06 0f a1 1a 10 2f 69 70 66 73 2f 70 69 6e 67 2f 31 2e 30 2e 30 42 03 01 02 03";
+        var current = new IdentifyInfo
+        {
+            PublicKey = JsKey,
+            AgentVersion = "js-libp2p/3.0.0",
+            ProtocolVersion = "ipfs/0.1.0",
+            ObservedAddress = Multiaddress.Parse("/ip4/10.0.0.2/tcp/55555"),
+            Protocols = ["/ipfs/id/1.0.0"],
+        };
+        var pipe = new Pipe();
+        await pipe.Writer.WriteAsync(Hex(push));
+        await pipe.Writer.CompleteAsync();
+
+        IdentifyInfo info = await IdentifyProtocol.ReadPushAsync(pipe.Reader, current);
+
+        Assert.Equal(JsKey, info.PublicKey);
+        Assert.Equal("js-libp2p/3.0.0", info.AgentVersion);
+        Assert.Equal("ipfs/0.1.0", info.ProtocolVersion);
+        Assert.Equal(Multiaddress.Parse("/ip4/10.0.0.2/tcp/55555"), info.ObservedAddress);
+        Assert.Equal([Multiaddress.Parse("/ip4/127.0.0.1/tcp/4001")], info.ListenAddresses);
+        Assert.Equal(["/ipfs/ping/1.0.0"], info.Protocols);
+        Assert.Equal([1, 2, 3], info.SignedPeerRecord.ToArray());
+    }
+
+    [Fact]
+    public async Task Rejects_a_push_whose_public_key_is_another_peers()
+    {
+        using var other = IdentityKeyPair.Generate();
+        var message = new IdentifyMessage { PublicKey = ByteString.CopyFrom(other.PublicKey.ToProtobuf()) };
+        message.Protocols.Add("/a");
+        var bytes = new ArrayBufferWriter<byte>();
+        Varint.Write(bytes, (ulong)message.CalculateSize());
+        message.WriteTo(bytes);
+        var pipe = new Pipe();
+        await pipe.Writer.WriteAsync(bytes.WrittenMemory);
+        await pipe.Writer.CompleteAsync();
+
+        var error = await Assert.ThrowsAsync<IdentifyException>(
+            () => IdentifyProtocol.ReadPushAsync(pipe.Reader, new IdentifyInfo { PublicKey = JsKey }).AsTask());
+
+        Assert.Equal(IdentifyFailure.PeerIdMismatch, error.Reason);
+    }
+
     private static async Task<IdentifyException> ReadFailureAsync(byte[] bytes)
     {
         var pipe = new Pipe();
