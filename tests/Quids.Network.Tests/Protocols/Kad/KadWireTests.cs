@@ -97,4 +97,34 @@ public class KadWireTests
         Assert.Equal(good, only.PeerId);
         Assert.Equal([Multiaddress.Parse("/ip4/1.2.3.4/tcp/1")], only.Addresses);
     }
+
+    [Fact]
+    public void Random_bytes_either_parse_wait_for_more_or_fail_with_a_KadException()
+    {
+        var random = new Random(7);
+        for (int i = 0; i < 2000; i++)
+        {
+            var bytes = new byte[random.Next(1, 64)];
+            random.NextBytes(bytes);
+            bytes[0] = (byte)random.Next(0, 64); // mostly plausible lengths, so the protobuf parser is exercised
+            var buffer = new ReadOnlySequence<byte>(bytes);
+            try
+            {
+                KadProtocol.TryReadMessage(ref buffer);
+            }
+            catch (KadException)
+            {
+                // The only failure allowed: the handler turns it into a logged stream reset.
+            }
+        }
+    }
+
+    [Fact]
+    public void Options_out_of_range_are_refused_at_start()
+    {
+        Assert.Throws<ArgumentOutOfRangeException>(() => new KadOptions { Alpha = 0 }.Validate());
+        Assert.Throws<ArgumentOutOfRangeException>(() => new KadOptions { MaxRecordSize = 0 }.Validate());
+        Assert.Throws<ArgumentOutOfRangeException>(() => new KadOptions { RequestTimeout = TimeSpan.Zero }.Validate());
+        new KadOptions { RefreshInterval = Timeout.InfiniteTimeSpan }.Validate();
+    }
 }
