@@ -102,7 +102,7 @@ public class KadLookupTests
         public SimulatedNetwork(int size, double deadFraction, int seed)
         {
             _random = new Random(seed);
-            Peers = [.. Enumerable.Range(0, size).Select(_ => KadTestPeers.Random())];
+            Peers = [.. Enumerable.Range(0, size).Select(_ => KadTestPeers.From(_random))];
             foreach (var peer in Peers)
             {
                 var table = new KadRoutingTable(peer, _time);

@@ -7,6 +7,16 @@ namespace Quids.Network.Tests.Protocols.Kad;
 /// <summary>Cheap peer ids for engine tests: sha2-256 multihashes of random bytes (no key generation).</summary>
 internal static class KadTestPeers
 {
+    /// <summary>A peer id drawn from <paramref name="random"/>, so simulations repeat exactly for a seed.</summary>
+    public static PeerId From(Random random)
+    {
+        var bytes = new byte[34];
+        bytes[0] = 0x12;
+        bytes[1] = 0x20;
+        random.NextBytes(bytes.AsSpan(2));
+        return PeerId.FromBytes(bytes);
+    }
+
     public static PeerId Random()
     {
         var bytes = new byte[34];
