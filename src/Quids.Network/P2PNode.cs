@@ -166,6 +166,7 @@ public sealed partial class P2PNode : IAsyncDisposable
         }
 
         await _stopping.CancelAsync();
+        await _swarm!.StopListeningAsync();
         using var bounded = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         bounded.CancelAfter(timeout ?? TimeSpan.FromSeconds(5));
         try

@@ -149,6 +149,24 @@ internal sealed partial class Swarm : IAsyncDisposable
         }
     }
 
+    /// <summary>Stops accepting connections (idempotent); existing connections carry on.</summary>
+    public async Task StopListeningAsync()
+    {
+        ITransportListener[] listeners;
+        lock (_listeners)
+        {
+            listeners = [.. _listeners];
+            _listeners.Clear();
+        }
+
+        foreach (var listener in listeners)
+        {
+            await listener.DisposeAsync();
+        }
+
+        await Task.WhenAll(_acceptLoops);
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) == 1)
@@ -157,12 +175,7 @@ internal sealed partial class Swarm : IAsyncDisposable
         }
 
         await _stopping.CancelAsync();
-        foreach (var listener in _listeners)
-        {
-            await listener.DisposeAsync();
-        }
-
-        await Task.WhenAll(_acceptLoops);
+        await StopListeningAsync();
         using var closeTimeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
         await Task.WhenAll(_connections.Values.Select(c => CloseQuietlyAsync(c, closeTimeout.Token)));
         _stopping.Dispose();

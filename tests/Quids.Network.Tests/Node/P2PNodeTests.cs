@@ -227,6 +227,24 @@ public class P2PNodeTests
         await NodeTests.EventuallyAsync(() => Volatile.Read(ref got) == 2000, "all 2000 queued messages arrive");
     }
 
+    [Fact]
+    public async Task A_stopped_node_accepts_no_new_connections_and_its_peers_see_it_leave()
+    {
+        await using var a = await NodeTests.StartAsync();
+        await using var b = await NodeTests.StartAsync();
+        var left = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        a.PeerDisconnected += (_, _) => left.TrySetResult();
+        await a.ConnectToPeerAsync("127.0.0.1", b.Port());
+        int port = b.Port();
+
+        await b.StopAsync();
+
+        await left.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        await using var c = await NodeTests.StartAsync();
+        await Assert.ThrowsAnyAsync<IOException>(() => c.ConnectToPeerAsync("127.0.0.1", port));
+        Assert.False(b.IsRunning);
+    }
+
     private static bool TrySend(P2PNode from, PeerId to)
     {
         try
