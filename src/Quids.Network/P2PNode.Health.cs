@@ -18,8 +18,8 @@ public sealed partial class P2PNode
     }
 
     /// <summary>
-    /// Pings every connection that has been quiet for <see cref="P2PNodeOptions.PingInterval"/>, and closes one
-    /// that has shown no traffic and answered no ping for <see cref="P2PNodeOptions.ConnectionTimeout"/>.
+    /// Pings every connection every <see cref="P2PNodeOptions.PingInterval"/> (keeping its RTT current), and
+    /// closes one that has shown no traffic and answered no ping for <see cref="P2PNodeOptions.ConnectionTimeout"/>.
     /// </summary>
     private async Task HealthLoopAsync(CancellationToken cancellationToken)
     {
@@ -54,7 +54,7 @@ public sealed partial class P2PNode
                         continue;
                     }
 
-                    if (now - seen.At >= _options.PingInterval && now - seen.LastPing >= _options.PingInterval)
+                    if (now - seen.LastPing >= _options.PingInterval)
                     {
                         seen.LastPing = now;
                         _ = PingQuietlyAsync(connection, cancellationToken);

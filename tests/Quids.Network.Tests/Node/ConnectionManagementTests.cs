@@ -31,6 +31,27 @@ public class ConnectionManagementTests
     }
 
     [Fact]
+    public async Task Busy_connections_are_pinged_every_interval_too()
+    {
+        await using var b = await NodeTests.StartAsync();
+        await using var a = await NodeTests.StartAsync(o =>
+        {
+            o.PingInterval = TimeSpan.FromMilliseconds(100);
+            o.ConnectionTimeout = TimeSpan.FromSeconds(5);
+        });
+        var connection = await a.ConnectToPeerAsync("127.0.0.1", b.Port());
+
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (connection.GetStatistics().LastPingRtt is null && DateTime.UtcNow < deadline)
+        {
+            await a.SendMessageToPeerAsync(b.PeerId, new byte[16]);
+            await Task.Delay(5);
+        }
+
+        Assert.NotNull(connection.GetStatistics().LastPingRtt);
+    }
+
+    [Fact]
     public async Task A_persistent_peer_is_redialled_after_the_connection_is_cut()
     {
         await using var b = await NodeTests.StartAsync();
