@@ -21,6 +21,9 @@ public sealed partial class P2PNode
 
     private readonly SemaphoreSlim _discovering = new(1, 1);
 
+    /// <summary>The address book, once started; tests seed and inspect it.</summary>
+    internal AddressBook? AddressBook => _book;
+
     /// <summary>
     /// Finds peers and connects to them: connects to the bootstrap peers, runs a DHT lookup of this node's
     /// own id and of a random id (when <see cref="P2PNodeOptions.EnableDht"/>), adds every peer learned to
