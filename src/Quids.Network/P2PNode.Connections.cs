@@ -128,7 +128,10 @@ public sealed partial class P2PNode
         }
     }
 
-    /// <summary>Adds a bootstrap peer: connected at start (or now, if running) and kept connected.</summary>
+    /// <summary>
+    /// Adds a bootstrap peer: connected at start (or now, if running), kept connected, and the first peer
+    /// discovery asks for others (see <see cref="DiscoverPeersAsync"/>).
+    /// </summary>
     public void AddBootstrapPeer(string host, int port) => AddBootstrapPeer(ToMultiaddress(host, port));
 
     /// <summary>Adds a bootstrap peer by multiaddress.</summary>
@@ -141,6 +144,10 @@ public sealed partial class P2PNode
         }
 
         _bootstrap.TryAdd(address.ToString(), address);
+        if (address.GetPeerId() is { } peer)
+        {
+            _book?.Add(peer, [address.WithoutPeerId()], AddressSource.Bootstrap);
+        }
 
         AddPersistent(address);
     }
