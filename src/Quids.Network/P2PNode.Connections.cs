@@ -9,6 +9,7 @@ namespace Quids.Network;
 public sealed partial class P2PNode
 {
     private readonly ConcurrentDictionary<string, Multiaddress> _persistent = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Multiaddress> _bootstrap = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Task<P2PConnection>> _pendingDials = new(StringComparer.Ordinal);
 
     /// <summary>
@@ -29,19 +30,30 @@ public sealed partial class P2PNode
     public async Task<P2PConnection> ConnectToPeerAsync(Multiaddress address, bool persistent = false, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(address);
-        var swarm = RunningSwarm();
+        RunningSwarm();
         if (persistent)
         {
             AddPersistent(address);
         }
 
+        return await ConnectAsync(address, SourceOf(address), cancellationToken);
+    }
+
+    /// <summary>
+    /// Connects (or finds the connection) and records the outcome in the address book: a success adds
+    /// <paramref name="address"/> under <paramref name="source"/> (<see cref="AddressSource.None"/>: the peer is
+    /// already there), a failure starts the peer's backoff.
+    /// </summary>
+    private async Task<P2PConnection> ConnectAsync(Multiaddress address, AddressSource source, CancellationToken cancellationToken)
+    {
+        var swarm = RunningSwarm();
         if (FindConnection(address) is { } existing)
         {
             return existing;
         }
 
         // Concurrent calls for one address share one dial.
-        var dial = _pendingDials.GetOrAdd(address.ToString(), _ => DialAsync(swarm, address, _stopping.Token));
+        var dial = _pendingDials.GetOrAdd(address.ToString(), _ => DialAsync(swarm, address, source, _stopping.Token));
         try
         {
             return await dial.WaitAsync(cancellationToken);
@@ -55,7 +67,10 @@ public sealed partial class P2PNode
         }
     }
 
-    private async Task<P2PConnection> DialAsync(Swarm swarm, Multiaddress address, CancellationToken cancellationToken)
+    private AddressSource SourceOf(Multiaddress address) =>
+        _bootstrap.ContainsKey(address.ToString()) ? AddressSource.Bootstrap : AddressSource.Manual;
+
+    private async Task<P2PConnection> DialAsync(Swarm swarm, Multiaddress address, AddressSource source, CancellationToken cancellationToken)
     {
         await Task.Yield();
         var connection = new P2PConnection(address, ConnectionDirection.Outbound, _options.TimeProvider);
@@ -63,6 +78,7 @@ public sealed partial class P2PNode
         try
         {
             var network = await swarm.DialAsync(address, () => connection.SetState(ConnectionState.Handshaking), connection, cancellationToken);
+            RecordDialSuccess(network.RemotePeerId, address, source);
             if (_connections.TryGetValue(network.Id, out var kept))
             {
                 if (kept != connection)
@@ -83,6 +99,11 @@ public sealed partial class P2PNode
         {
             connection.SetState(ConnectionState.Error, e);
             Interlocked.Increment(ref _errors);
+            if (address.GetPeerId() is { } peer)
+            {
+                _book?.RecordFailure(peer, address);
+            }
+
             NodeLog.DialFailed(_logger, address.ToString(), e.Message);
             throw;
         }
@@ -107,7 +128,10 @@ public sealed partial class P2PNode
         }
     }
 
-    /// <summary>Adds a bootstrap peer: connected at start (or now, if running) and kept connected.</summary>
+    /// <summary>
+    /// Adds a bootstrap peer: connected at start (or now, if running), kept connected, and the first peer
+    /// discovery asks for others (see <see cref="DiscoverPeersAsync"/>).
+    /// </summary>
     public void AddBootstrapPeer(string host, int port) => AddBootstrapPeer(ToMultiaddress(host, port));
 
     /// <summary>Adds a bootstrap peer by multiaddress.</summary>
@@ -119,28 +143,13 @@ public sealed partial class P2PNode
             throw new ArgumentException($"Bootstrap peer {address} is not a /ip4|ip6|dns/…/tcp/… address.", nameof(address));
         }
 
-        AddPersistent(address);
-    }
-
-    /// <summary>
-    /// Connects to every bootstrap peer not yet connected and returns how many peers the node is connected to.
-    /// </summary>
-    public async Task<int> DiscoverPeersAsync(CancellationToken cancellationToken = default)
-    {
-        RunningSwarm();
-        var dials = _persistent.Values.Select(async peer =>
+        _bootstrap.TryAdd(address.ToString(), address);
+        if (address.GetPeerId() is { } peer)
         {
-            try
-            {
-                await ConnectToPeerAsync(peer, persistent: false, cancellationToken);
-            }
-            catch (Exception e) when (e is IOException or OperationCanceledException)
-            {
-                // Logged by ConnectToPeerAsync; the keep-connected loop retries with backoff.
-            }
-        });
-        await Task.WhenAll(dials);
-        return Connections.Count;
+            _book?.Add(peer, [address.WithoutPeerId()], AddressSource.Bootstrap);
+        }
+
+        AddPersistent(address);
     }
 
     private void AddPersistent(Multiaddress address)
@@ -169,7 +178,7 @@ public sealed partial class P2PNode
                     continue;
                 }
 
-                await ConnectToPeerAsync(address, persistent: false, cancellationToken);
+                await ConnectAsync(address, SourceOf(address), cancellationToken);
                 failures = 0;
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

@@ -6,6 +6,7 @@ using Quids.Network.Core;
 using Quids.Network.Diagnostics;
 using Quids.Network.Network;
 using Quids.Network.Protocols.Identify;
+using Quids.Network.Protocols.Kad;
 using Quids.Network.Protocols.Messaging;
 using Quids.Network.Protocols.Ping;
 
@@ -40,6 +41,8 @@ public sealed partial class P2PNode : IAsyncDisposable
     private PingService? _ping;
     private IdentifyService? _identify;
     private MessagingService? _messaging;
+    private KadService? _kad;
+    private AddressBook? _book;
     private int _state; // 0 new, 1 started, 2 stopped
     private long _messagesSent;
     private long _messagesReceived;
@@ -61,13 +64,19 @@ public sealed partial class P2PNode : IAsyncDisposable
         }
         else
         {
-            _identity = options.IdentityKeyFile is null ? IdentityKeyPair.Generate() : IdentityKeyPair.LoadOrCreate(options.IdentityKeyFile);
+            if (options.IdentityKeyFile is null && !string.IsNullOrWhiteSpace(options.DataDirectory))
+            {
+                Directory.CreateDirectory(options.DataDirectory);
+            }
+
+            _identity = options.EffectiveIdentityKeyFile is { } keyFile ? IdentityKeyPair.LoadOrCreate(keyFile) : IdentityKeyPair.Generate();
             _ownsIdentity = true;
         }
 
         foreach (var peer in options.BootstrapPeers)
         {
             _persistent[peer.ToString()] = peer;
+            _bootstrap[peer.ToString()] = peer;
         }
     }
 
@@ -93,7 +102,9 @@ public sealed partial class P2PNode : IAsyncDisposable
 
     /// <summary>
     /// Validates the options, starts listening on <see cref="P2PNodeOptions.BindAddress"/>:<see cref="P2PNodeOptions.Port"/>,
-    /// connects to the bootstrap peers in the background and starts health monitoring.
+    /// connects to the bootstrap peers in the background, starts health monitoring and peer discovery (see
+    /// <see cref="DiscoverPeersAsync"/>). With a <see cref="P2PNodeOptions.DataDirectory"/>, the saved address
+    /// book is loaded first, so a restarted node finds its peers again without bootstrap peers.
     /// </summary>
     /// <exception cref="ArgumentException">An option is invalid; the message names it.</exception>
     /// <exception cref="IOException">The address could not be bound (e.g. the port is in use).</exception>
@@ -126,6 +137,11 @@ public sealed partial class P2PNode : IAsyncDisposable
             MessageReceived = OnMessageAsync,
         };
         _messaging.ProtocolViolation += OnProtocolViolation;
+        _identify.Identified += OnIdentified;
+        _book = CreateAddressBook();
+
+        // Before listening, so that the first peer to connect can already query the DHT.
+        _kad = _options.EnableDht ? new KadService(_swarm, _identify) : null;
         _swarm.ConnectionOpened += OnConnectionOpened;
         _swarm.ConnectionClosed += OnConnectionClosed;
         try
@@ -135,9 +151,16 @@ public sealed partial class P2PNode : IAsyncDisposable
         catch
         {
             Volatile.Write(ref _state, 2);
+            if (_kad is not null)
+            {
+                await _kad.DisposeAsync();
+            }
+
             await _swarm.DisposeAsync();
             throw;
         }
+
+        _book.SetLocalAddresses(_swarm.ListenAddresses);
 
         foreach (var address in ListenAddresses)
         {
@@ -147,6 +170,7 @@ public sealed partial class P2PNode : IAsyncDisposable
         lock (_background)
         {
             _background.Add(HealthLoopAsync(_stopping.Token));
+            _background.Add(DiscoveryLoopAsync(_stopping.Token));
             foreach (var peer in _persistent.Values)
             {
                 _background.Add(KeepConnectedAsync(peer, _stopping.Token));
@@ -185,7 +209,13 @@ public sealed partial class P2PNode : IAsyncDisposable
         }
 
         await Task.WhenAll(background.Select(t => t.ContinueWith(static _ => { }, TaskScheduler.Default)));
+        if (_kad is not null)
+        {
+            await _kad.DisposeAsync();
+        }
+
         await _swarm!.DisposeAsync();
+        await SaveAddressBookAsync(force: true);
         NodeLog.Stopped(_logger, PeerId);
     }
 

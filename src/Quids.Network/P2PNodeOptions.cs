@@ -69,10 +69,54 @@ public sealed class P2PNodeOptions
     /// </summary>
     public int MaxQueuedMessagesPerPeer { get; set; } = 4096;
 
+    /// <summary>
+    /// Connections discovery works towards: below it, <see cref="P2PNode.DiscoverPeersAsync"/> (and its timer)
+    /// dials peers from the address book; 0 turns that dialing off. Peers that dial us, and DHT queries, can add
+    /// more. Capped by <see cref="MaxConnections"/>. Defaults to 16: enough paths that a message or a lookup
+    /// survives several peers leaving, few enough that a node on a home link keeps up with all of them.
+    /// </summary>
+    public int TargetPeerCount { get; set; } = 16;
+
+    /// <summary>
+    /// A directory for the node's state: the address book in <c>peers.json</c> (loaded at start, saved at stop
+    /// and on the discovery timer when it changed) and, when <see cref="IdentityKeyFile"/> and
+    /// <see cref="Identity"/> are null, the identity in <c>identity.key</c>. Created if missing. Defaults to
+    /// null: nothing is persisted.
+    /// </summary>
+    public string? DataDirectory { get; set; }
+
+    /// <summary>
+    /// Run the Kademlia DHT (<c>/ipfs/kad/1.0.0</c>, server mode): answer peers' lookups and use lookups to
+    /// find peers. Defaults to true; when false, discovery only uses bootstrap peers, the saved address book and
+    /// what identify reports.
+    /// </summary>
+    public bool EnableDht { get; set; } = true;
+
+    /// <summary>
+    /// How often discovery runs in the background while the node holds fewer than <see cref="TargetPeerCount"/>
+    /// connections (it also runs once at start); the address book is saved on the same tick when it changed.
+    /// Defaults to 30 s: a lost peer is replaced within half a minute, and an idle node costs one check.
+    /// </summary>
+    public TimeSpan DiscoveryInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Most peers the address book keeps with an address in one network group (IPv4 /16, IPv6 /32, all DNS
+    /// names together), so one operator's network cannot fill it. Defaults to 32. Every loopback address is in
+    /// one group: a local network of more than 32 nodes (the devnet) raises it.
+    /// </summary>
+    public int MaxPeersPerAddressGroup { get; set; } = 32;
+
     /// <summary>The clock; tests inject a fake one. Defaults to the system clock.</summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 
     internal IPAddress ParsedBindAddress => IPAddress.Parse(BindAddress);
+
+    /// <summary><see cref="TargetPeerCount"/> capped by <see cref="MaxConnections"/>.</summary>
+    internal int EffectiveTargetPeerCount => Math.Min(TargetPeerCount, MaxConnections);
+
+    internal string? AddressBookFile => DataDirectory is null ? null : Path.Combine(DataDirectory, "peers.json");
+
+    internal string? EffectiveIdentityKeyFile => IdentityKeyFile ?? (DataDirectory is null ? null : Path.Combine(DataDirectory, "identity.key"));
 
     /// <summary>Checks every setting and names the first that is wrong.</summary>
     /// <exception cref="ArgumentException">A setting is out of range.</exception>
@@ -88,6 +132,10 @@ public sealed class P2PNodeOptions
         Check(ReconnectInitialDelay > TimeSpan.Zero && ReconnectMaxDelay >= ReconnectInitialDelay, "ReconnectInitialDelay must be positive and at most ReconnectMaxDelay.");
         Check(MaxQueuedMessagesPerPeer >= 1, "MaxQueuedMessagesPerPeer must be at least 1.");
         Check(!string.IsNullOrWhiteSpace(AgentVersion), "AgentVersion must not be empty.");
+        Check(TargetPeerCount >= 0, $"TargetPeerCount must be at least 0, not {TargetPeerCount}.");
+        Check(DataDirectory is null || !string.IsNullOrWhiteSpace(DataDirectory), "DataDirectory must be null or a path, not blank.");
+        Check(DiscoveryInterval > TimeSpan.Zero, "DiscoveryInterval must be positive.");
+        Check(MaxPeersPerAddressGroup >= 1, $"MaxPeersPerAddressGroup must be at least 1, not {MaxPeersPerAddressGroup}.");
         foreach (var peer in BootstrapPeers)
         {
             Check(peer.TryGetTcpEndPoint(out _), $"Bootstrap peer {peer} is not a /ip4|ip6|dns/…/tcp/… address.");

@@ -15,12 +15,30 @@ public sealed class DevnetCommandTests
         Assert.True(exit == 0, output.Text + error.Text);
         var lines = output.Lines;
         Assert.Equal("OK", lines[^1]);
-        // 5 nodes x 20 direct messages, plus 3 broadcasts each from node 0 (to 4 peers) and nodes 1-4 (to node 0).
-        Assert.Matches(@"^devnet: 5 nodes, 124/124 messages delivered \(100%\), discovery \d+\.\d s, total \d+\.\d s$", lines[^2]);
+        // Discovery makes a full mesh: 5 nodes x 20 direct messages, plus 3 broadcasts each from 5 nodes to 4 peers.
+        Assert.Matches(@"^devnet: 5 nodes, 160/160 messages delivered \(100%\), discovery \d+\.\d s, total \d+\.\d s$", lines[^2]);
         var table = lines.SkipWhile(l => !l.StartsWith("node ", StringComparison.Ordinal)).Skip(1).Take(5).ToList();
         Assert.Equal(5, table.Count);
-        Assert.Matches(@"^0\s+12D3…\w{6}\s+4\s+", table[0]);
-        Assert.All(table.Skip(1), row => Assert.Matches(@"^\d\s+12D3…\w{6}\s+1\s+.*\d+\.\d{3} ms$", row));
+        Assert.All(table, row => Assert.Matches(@"^\d\s+12D3…\w{6}\s+4\s+.*\d+\.\d{3} ms$", row));
+        Assert.Empty(error.Text);
+    }
+
+    [Fact]
+    public async Task Devnet_of_eight_nodes_that_know_only_the_bootstrap_ends_in_a_full_mesh()
+    {
+        var output = new LineWriter();
+        var error = new LineWriter();
+
+        int exit = await Program.RunAsync(["devnet", "--nodes", "8", "--messages", "10"], output, error);
+
+        Assert.True(exit == 0, output.Text + error.Text);
+        var lines = output.Lines;
+        Assert.Contains(lines, l => l.Contains("target 7 peers each", StringComparison.Ordinal));
+        // 8 nodes x 10 direct messages, plus 3 broadcasts each from 8 nodes to 7 peers.
+        Assert.Matches(@"^devnet: 8 nodes, 248/248 messages delivered \(100%\), discovery \d+\.\d s, total \d+\.\d s$", lines[^2]);
+        var table = lines.SkipWhile(l => !l.StartsWith("node ", StringComparison.Ordinal)).Skip(1).Take(8).ToList();
+        Assert.Equal(8, table.Count);
+        Assert.All(table, row => Assert.Matches(@"^\d\s+12D3…\w{6}\s+7\s+", row));
         Assert.Empty(error.Text);
     }
 }

@@ -15,13 +15,20 @@ internal static class DevnetCommand
         var nodes = CliOptions.Int("--nodes", "Nodes to start; node 0 is the bootstrap.", 10, 2, 1000);
         var messages = CliOptions.Int("--messages", "Direct messages each node sends, spread over its peers.", 100, 0, 1_000_000);
         var broadcasts = CliOptions.Int("--broadcasts", "Broadcasts each node makes to all its peers.", 3, 0, 10_000);
+        var targetPeers = CliOptions.Int("--target-peers", "Peers each node's discovery connects to; 0 means min(nodes - 1, 16), a full mesh up to 17 nodes.", 0, 0, 1000);
         var command = new Command("devnet", "Run a local network of nodes on 127.0.0.1, exchange messages, and check every one arrived.")
         {
-            nodes, messages, broadcasts,
+            nodes, messages, broadcasts, targetPeers,
         };
         command.SetAction((result, cancellationToken) => RunAsync(
             console,
-            new DevnetSettings { Nodes = result.GetValue(nodes), Messages = result.GetValue(messages), Broadcasts = result.GetValue(broadcasts) },
+            new DevnetSettings
+            {
+                Nodes = result.GetValue(nodes),
+                Messages = result.GetValue(messages),
+                Broadcasts = result.GetValue(broadcasts),
+                TargetPeers = result.GetValue(targetPeers),
+            },
             cancellationToken));
         return command;
     }
@@ -46,7 +53,7 @@ internal static class DevnetCommand
             }
             else
             {
-                console.Line($"devnet: {settings.Nodes} nodes, {settings.Messages} direct messages and {settings.Broadcasts} broadcasts per node");
+                console.Line($"devnet: {settings.Nodes} nodes, target {settings.EffectiveTargetPeers} peers each, {settings.Messages} direct messages and {settings.Broadcasts} broadcasts per node");
                 report = await runner.RunAsync(new PlainProgress(console), cancellationToken);
             }
         }

@@ -6,8 +6,8 @@ using Quids.Network.Core;
 namespace Quids.Cli.Devnet;
 
 /// <summary>
-/// Runs a local network: starts the nodes on 127.0.0.1, connects every node to node 0 (the bootstrap) and
-/// lets discovery add whatever else it finds, sends direct messages and broadcasts, checks that each
+/// Runs a local network: starts the nodes on 127.0.0.1, gives every node only node 0 (the bootstrap) and lets
+/// discovery (DHT lookups, then dialing from the address book) connect each to its target number of peers, sends direct messages and broadcasts, checks that each
 /// arrived exactly once where it was sent, pings every link, and reports. Uses only the library's public API.
 /// </summary>
 internal sealed partial class DevnetRunner
@@ -20,6 +20,9 @@ internal sealed partial class DevnetRunner
     private readonly Dictionary<PeerId, int> _indexOf = [];
     private string _bootstrap = "-";
 
+    /// <summary>Wait between discovery rounds while some node is below its target.</summary>
+    private static readonly TimeSpan s_discoveryPause = TimeSpan.FromMilliseconds(50);
+
     public DevnetRunner(DevnetSettings settings)
     {
         _settings = settings;
@@ -31,8 +34,12 @@ internal sealed partial class DevnetRunner
             {
                 Port = 0,
                 BindAddress = "127.0.0.1",
-                // The bootstrap takes one connection from every other node, and discovery may add more.
+                // The bootstrap takes one connection from every other node, and DHT lookups may add more.
                 MaxConnections = Math.Max(100, 2 * settings.Nodes),
+                TargetPeerCount = settings.EffectiveTargetPeers,
+
+                // Every devnet address is on 127.0.0.1, one address group: the book must hold all the nodes.
+                MaxPeersPerAddressGroup = Math.Max(32, settings.Nodes),
                 AgentVersion = $"quids-devnet/{i}",
             });
             _nodes[i].RegisterMessageHandler((_, message) => _ledger.Received(receiver, Encoding.UTF8.GetString(message.Span)));
@@ -77,15 +84,46 @@ internal sealed partial class DevnetRunner
 
     private async Task<TimeSpan> DiscoverAsync(IDevnetProgress progress, CancellationToken cancellationToken)
     {
-        var phase = progress.Begin("discovering peers", _nodes.Length - 1);
+        int target = _settings.EffectiveTargetPeers;
+        var phase = progress.Begin($"discovering peers (target {target})", _nodes.Length - 1);
         var watch = Stopwatch.StartNew();
         var bootstrap = BootstrapAddress();
-        await Task.WhenAll(_nodes.Skip(1).Select(async node =>
+        foreach (var node in _nodes.Skip(1))
         {
             node.AddBootstrapPeer(bootstrap);
-            await node.DiscoverPeersAsync(cancellationToken);
-            phase.Advance();
-        }));
+        }
+
+        // Nodes discovering at the same time only find those already known to node 0: rounds repeat for the
+        // nodes still below target, each seeing more of the network, until all are there or time is up.
+        var reached = new bool[_nodes.Length];
+        while (watch.Elapsed < _settings.DiscoveryTimeout)
+        {
+            var below = Enumerable.Range(0, _nodes.Length).Where(i => PeersOf(_nodes[i]).Count < target).ToList();
+            foreach (int i in Enumerable.Range(1, _nodes.Length - 1).Where(i => !reached[i] && !below.Contains(i)))
+            {
+                reached[i] = true;
+                phase.Advance();
+            }
+
+            if (below.Count == 0)
+            {
+                break;
+            }
+
+            using var round = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            round.CancelAfter(_settings.DiscoveryTimeout - watch.Elapsed);
+            try
+            {
+                await Task.WhenAll(below.Select(i => _nodes[i].DiscoverPeersAsync(round.Token)));
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                break;
+            }
+
+            // A round that found nothing new is repeated after a pause, not in a tight loop.
+            await Task.Delay(s_discoveryPause, cancellationToken);
+        }
 
         // A dial completes on the dialer's side first; wait until both ends list every connection.
         var settleDeadline = Stopwatch.StartNew();
@@ -100,13 +138,14 @@ internal sealed partial class DevnetRunner
             _problems.Add($"connections not seen by both ends within {Seconds(_settings.SettleTimeout)} s");
         }
 
-        foreach (var (node, index) in _nodes.Select((n, i) => (n, i)).Where(p => PeersOf(p.n).Count == 0))
+        foreach (var (node, index) in _nodes.Select((n, i) => (n, i)).Where(p => PeersOf(p.n).Count < target))
         {
-            _problems.Add($"node {index} has no peers");
+            _problems.Add($"node {index} has {PeersOf(node).Count} peers, below its target of {target}, after {Seconds(_settings.DiscoveryTimeout)} s of discovery");
         }
 
         int links = _nodes.Sum(n => PeersOf(n).Count) / 2;
-        phase.Complete($"discovery {Seconds(elapsed)} s: {links} connections among {_nodes.Length} nodes");
+        var counts = _nodes.Select(n => PeersOf(n).Count).ToList();
+        phase.Complete($"discovery {Seconds(elapsed)} s: {links} connections among {_nodes.Length} nodes, {counts.Min()}-{counts.Max()} peers each (target {target})");
         return elapsed;
     }
 

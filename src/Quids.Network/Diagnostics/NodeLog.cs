@@ -33,4 +33,13 @@ internal static partial class NodeLog
 
     [LoggerMessage(1208, LogLevel.Debug, "Ping to {PeerId} failed: {Reason}")]
     public static partial void PingFailed(ILogger logger, PeerId? peerId, string reason);
+
+    [LoggerMessage(1209, LogLevel.Information, "Discovery dialed {Dialed} peers: {Connected} connected of a target of {Target}, {Known} peers in the address book")]
+    public static partial void DiscoveryFinished(ILogger logger, int dialed, int connected, int target, int known);
+
+    [LoggerMessage(1210, LogLevel.Warning, "Peer discovery failed; it runs again at the next interval")]
+    public static partial void DiscoveryFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(1211, LogLevel.Warning, "Saving the address book to {Path} failed: {Reason}")]
+    public static partial void AddressBookSaveFailed(ILogger logger, string path, string reason);
 }
