@@ -97,6 +97,15 @@ public sealed partial class P2PNode
         }
         catch (Exception e)
         {
+            if (e is ConnectionUpgradeException { RemotePeerId: { } remote } &&
+                await WaitForPeerAsync(remote, _options.HandshakeTimeout, cancellationToken) is { } winner)
+            {
+                // The peer dialed us at the same moment and closed this connection as the one not kept: the
+                // peer is connected all the same, over the other connection.
+                connection.SetState(ConnectionState.Disconnected);
+                return winner;
+            }
+
             connection.SetState(ConnectionState.Error, e);
             Interlocked.Increment(ref _errors);
             if (address.GetPeerId() is { } peer)

@@ -22,6 +22,9 @@ public sealed class ConnectionUpgradeException : IOException
     /// <summary>The remote endpoint, as text.</summary>
     public string Remote { get; }
 
+    /// <summary>The remote's proven identity, when the failure came after the Noise handshake; otherwise null.</summary>
+    public PeerId? RemotePeerId { get; init; }
+
     private static string Describe(UpgradeStage stage) => stage switch
     {
         UpgradeStage.SecurityNegotiation => "security protocol negotiation (multistream-select /noise)",

@@ -115,7 +115,10 @@ internal sealed class UpgradePipeline
                 throw;
             }
 
-            var failure = new ConnectionUpgradeException(stage, remote, expectedRemote, reason, e);
+            var failure = new ConnectionUpgradeException(stage, remote, expectedRemote, reason, e)
+            {
+                RemotePeerId = stage == UpgradeStage.MuxerNegotiation ? secure?.RemotePeerId : null,
+            };
             NetworkLog.UpgradeFailed(_logger, direction, remote, failure.Message);
             throw failure;
         }

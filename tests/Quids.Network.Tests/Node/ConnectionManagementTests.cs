@@ -16,9 +16,17 @@ public class ConnectionManagementTests
         {
             o.PingInterval = TimeSpan.FromMilliseconds(200);
             o.ConnectionTimeout = TimeSpan.FromSeconds(2);
+            o.TargetPeerCount = 0; // no discovery: the peer must stay reachable only through the proxy
+            o.EnableDht = false;
         });
         var disconnected = new TaskCompletionSource<PeerEventArgs>(TaskCreationOptions.RunContinuationsAsynchronously);
-        a.PeerDisconnected += (_, e) => disconnected.TrySetResult(e);
+        a.PeerDisconnected += (_, e) =>
+        {
+            if (e.Error is TimeoutException)
+            {
+                disconnected.TrySetResult(e);
+            }
+        };
 
         var connection = await a.ConnectToPeerAsync("127.0.0.1", proxy.Port);
         await NodeTests.EventuallyAsync(() => connection.GetStatistics().LastPingRtt is not null, "a health ping is answered");
