@@ -130,9 +130,9 @@ internal sealed partial class MdnsService
         {
             await _sendLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         }
-        catch (ObjectDisposedException)
+        catch (Exception ex) when (ex is ObjectDisposedException or OperationCanceledException)
         {
-            return; // Disposed while a timer tick was on its way: nothing to send any more.
+            return; // Stopping while a send was on its way: an unsent query or answer is of no use any more.
         }
 
         try
@@ -228,7 +228,14 @@ internal sealed partial class MdnsService
                 continue;
             }
 
-            await HandleDatagramAsync(socket, buffer.AsMemory(0, received.ReceivedBytes), received.RemoteEndPoint).ConfigureAwait(false);
+            try
+            {
+                await HandleDatagramAsync(socket, buffer.AsMemory(0, received.ReceivedBytes), received.RemoteEndPoint).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
         }
     }
 }

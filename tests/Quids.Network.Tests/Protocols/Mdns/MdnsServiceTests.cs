@@ -1,7 +1,8 @@
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
-using Microsoft.Extensions.Logging;
+using System.Threading.Channels;
+using Microsoft.Extensions.Time.Testing;
 using Quids.Network.Core;
 using Quids.Network.Protocols.Mdns;
 using Quids.Network.Tests.Support;
@@ -115,6 +116,65 @@ public sealed class MdnsServiceTests
         await Task.Delay(200);
 
         Assert.Empty(loudSaw);
+    }
+
+    [Fact]
+    public async Task Queries_again_every_interval_of_its_clock()
+    {
+        using var ns = NetworkNamespace.Create();
+        var clock = new FakeTimeProvider();
+        PeerId asker = IdentityKeyPair.Generate().PeerId;
+        PeerId answerer = IdentityKeyPair.Generate().PeerId;
+        var answers = Channel.CreateUnbounded<PeerId>();
+        await using var answererService = new MdnsService(answerer, () => [Multiaddress.Parse("/ip4/127.0.0.1/tcp/4002")], FastOptions());
+        var askerOptions = FastOptions();
+        askerOptions.QueryInterval = TimeSpan.FromSeconds(10);
+        askerOptions.Broadcast = false;
+        await using var askerService = new MdnsService(asker, () => [], askerOptions, clock);
+        askerService.PeerDiscovered += (peer, _) => answers.Writer.TryWrite(peer);
+        await ns.Run(() => answererService.StartAsync());
+        await ns.Run(() => askerService.StartAsync());
+        Assert.Equal(answerer, await answers.Reader.ReadAsync().AsTask().WaitAsync(Wait));
+
+        // The answerer may also have answered its own start query after the asker's socket opened: let that pass.
+        await Task.Delay(300);
+        while (answers.Reader.TryRead(out _))
+        {
+        }
+
+        clock.Advance(TimeSpan.FromSeconds(10));
+
+        Assert.Equal(answerer, await answers.Reader.ReadAsync().AsTask().WaitAsync(Wait));
+    }
+
+    [Fact]
+    public async Task Answers_at_most_once_per_min_answer_interval()
+    {
+        using var ns = NetworkNamespace.Create();
+        var clock = new FakeTimeProvider();
+        PeerId answerer = IdentityKeyPair.Generate().PeerId;
+        PeerId listener = IdentityKeyPair.Generate().PeerId;
+        var heard = Channel.CreateUnbounded<PeerId>();
+        var options = FastOptions();
+        options.MinAnswerInterval = TimeSpan.FromSeconds(1);
+        await using var answererService = new MdnsService(answerer, () => [Multiaddress.Parse("/ip4/127.0.0.1/tcp/4002")], options, clock);
+        var listenerOptions = FastOptions();
+        listenerOptions.Broadcast = false;
+        await using var listenerService = new MdnsService(listener, () => [], listenerOptions);
+        listenerService.PeerDiscovered += (peer, _) => heard.Writer.TryWrite(peer);
+        await ns.Run(() => listenerService.StartAsync());
+        await ns.Run(() => answererService.StartAsync());
+        Assert.Equal(answerer, await heard.Reader.ReadAsync().AsTask().WaitAsync(Wait));
+
+        await ns.Run(() => listenerService.QueryAsync());
+        await ns.Run(() => listenerService.QueryAsync());
+        await Task.Delay(200);
+        Assert.False(heard.Reader.TryRead(out _), "answered again within the interval");
+
+        clock.Advance(TimeSpan.FromSeconds(1));
+        await ns.Run(() => listenerService.QueryAsync());
+
+        Assert.Equal(answerer, await heard.Reader.ReadAsync().AsTask().WaitAsync(Wait));
     }
 
     [Fact]
