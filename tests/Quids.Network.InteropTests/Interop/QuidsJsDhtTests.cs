@@ -1,0 +1,217 @@
+using System.Security.Cryptography;
+using System.Text;
+using Quids.Network.Core;
+using Quids.Network.InteropTests.JsLibp2p;
+using Quids.Network.Protocols.Kad;
+using Quids.Network.Tests.Support;
+using Xunit.Abstractions;
+
+namespace Quids.Network.InteropTests.Interop;
+
+// A four-node DHT on loopback: js1 - quids1 - js2 - quids2, each node dialing (hence knowing) only its right
+// neighbour or being dialed by its left one. Every test builds fresh Quids nodes on the class's two js peers.
+public sealed class QuidsJsDhtTests(DhtJsPeersFixture fixture, ITestOutputHelper output)
+    : IClassFixture<DhtJsPeersFixture>, IAsyncLifetime
+{
+    private const int TestTimeoutMs = 60_000;
+
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(15);
+
+    private readonly List<(TestNode Node, KadService Kad)> _quids = [];
+
+    private JsPeer Js1 => fixture.Js1;
+
+    private JsPeer Js2 => fixture.Js2;
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
+    {
+        foreach (var (node, kad) in _quids)
+        {
+            foreach (var line in node.Logs.Lines)
+            {
+                Log($"quids {node.PeerId.ToString()[^6..]}: {line}");
+            }
+
+            await kad.DisposeAsync();
+            await node.DisposeAsync();
+        }
+
+        foreach (var (name, js) in new[] { ("js1", Js1), ("js2", Js2) })
+        {
+            foreach (var line in js.StandardError.Split('\n', StringSplitOptions.RemoveEmptyEntries).TakeLast(30))
+            {
+                Log($"{name}: {line}");
+            }
+        }
+    }
+
+    [Fact(Timeout = TestTimeoutMs)]
+    public async Task Quids_and_js_find_peers_they_never_connected_to_through_each_other()
+    {
+        var (quids1, quids2) = await BuildChainAsync();
+        var js1 = PeerId.Parse(Js1.PeerId);
+        Assert.Null(quids2.Node.Swarm.FindConnection(js1));
+        Assert.DoesNotContain(await Js1.GetConnectionsAsync(), c => c.PeerId == quids2.Node.PeerId.ToString());
+
+        // quids2 knows only js2; js2 knows quids1, which knows js1.
+        var found = await quids2.Kad.FindPeerAsync(js1).WaitAsync(Wait);
+        Assert.NotNull(found);
+        Log("js1 found by FIND_NODE: " + string.Join(" ", found.Addresses));
+        Assert.Contains(found.Addresses, a => a.ToString() == Multiaddress.Parse(Js1.Ip4Address).WithoutPeerId().ToString());
+
+        // js1 knows only quids1, which knows js2, which knows quids2.
+        var addresses = await Js1.DhtFindPeerAsync(quids2.Node.PeerId.ToString(), Wait);
+        Assert.Contains(quids2.Node.Swarm.ListenAddresses[0].ToString(), addresses.Select(WithoutP2p));
+        Assert.Contains(quids1.Node.PeerId.ToString(), await Js2.DhtClosestPeersAsync(quids1.Node.PeerId.ToString(), Wait));
+    }
+
+    [Fact(Timeout = TestTimeoutMs)]
+    public async Task After_bootstrap_js_routing_tables_hold_the_Quids_nodes_and_the_reverse()
+    {
+        var (quids1, quids2) = await BuildChainAsync();
+
+        await quids2.Kad.BootstrapAsync().WaitAsync(Wait);
+        await quids1.Kad.BootstrapAsync().WaitAsync(Wait);
+        await Js1.DhtClosestPeersAsync(Js1.PeerId, Wait);
+
+        var jsIds = new[] { Js1.PeerId, Js2.PeerId };
+        var quidsIds = new[] { quids1.Node.PeerId.ToString(), quids2.Node.PeerId.ToString() };
+        foreach (var (_, kad) in new[] { quids1, quids2 })
+        {
+            var table = kad.RoutingTablePeers.Select(p => p.PeerId.ToString()).ToArray();
+            Assert.All(jsIds, id => Assert.Contains(id, table));
+        }
+
+        foreach (var js in new[] { Js1, Js2 })
+        {
+            var table = await WaitForRoutingTableAsync(js, quidsIds);
+            Assert.All(quidsIds, id => Assert.Contains(id, table));
+        }
+    }
+
+    [Fact(Timeout = TestTimeoutMs)]
+    public async Task A_value_put_from_Quids_is_got_by_js_and_a_value_put_from_js_is_got_by_Quids()
+    {
+        var (quids1, quids2) = await BuildChainAsync();
+        byte[] fromQuids = Key("from-quids"), fromJs = Key("from-js");
+
+        Assert.True(await quids2.Kad.PutValueAsync(fromQuids, "value of quids"u8.ToArray()).WaitAsync(Wait) >= 3);
+        var (value, _) = await Js1.DhtGetAsync(fromQuids, Wait);
+        Assert.Equal("value of quids"u8.ToArray(), value);
+
+        var acknowledged = await Js1.DhtPutAsync(fromJs, "value of js"u8.ToArray(), Wait);
+        Assert.Contains(quids1.Node.PeerId.ToString(), acknowledged);
+        Assert.True(quids1.Kad.Records.TryGet(fromJs, out var stored, out _));
+        Assert.Equal("value of js"u8.ToArray(), stored);
+        Assert.Equal("value of js"u8.ToArray(), await quids2.Kad.GetValueAsync(fromJs).WaitAsync(Wait));
+    }
+
+    [Fact(Timeout = TestTimeoutMs)]
+    public async Task Providers_announced_by_Quids_are_found_by_js_and_the_reverse()
+    {
+        var (quids1, quids2) = await BuildChainAsync();
+        byte[] providedByQuids = Multihash("provided by quids"), providedByJs = Multihash("provided by js");
+
+        Assert.True(await quids2.Kad.ProvideAsync(providedByQuids).WaitAsync(Wait) >= 3);
+        var providers = await Js1.DhtFindProvidersAsync(providedByQuids, count: 1, timeout: Wait);
+        var provider = Assert.Single(providers);
+        Assert.Equal(quids2.Node.PeerId.ToString(), provider.PeerId);
+        Assert.Contains(quids2.Node.Swarm.ListenAddresses[0].ToString(), provider.Addresses.Select(WithoutP2p));
+
+        await Js1.DhtProvideAsync(providedByJs, Wait);
+        var found = await quids2.Kad.FindProvidersAsync(providedByJs, maxCount: 1).WaitAsync(Wait);
+        var jsProvider = Assert.Single(found);
+        Assert.Equal(Js1.PeerId, jsProvider.PeerId.ToString());
+        Log("js1 as a provider: " + string.Join(" ", jsProvider.Addresses));
+        Assert.Contains(jsProvider.Addresses, a => WithoutP2p(a.ToString()) == WithoutP2p(Js1.Ip4Address));
+        Assert.Contains(quids1.Kad.Providers.Get(providedByJs), p => p.PeerId.ToString() == Js1.PeerId);
+    }
+
+    // js1 -> quids1 -> js2 <- quids2 (arrows are dials); returns once every node has its neighbours in its table.
+    private async Task<((TestNode Node, KadService Kad) Quids1, (TestNode Node, KadService Kad) Quids2)> BuildChainAsync()
+    {
+        var quids1 = await StartQuidsAsync();
+        var quids2 = await StartQuidsAsync();
+
+        await Js1.DialAsync(quids1.Node.Address.ToString());
+        await quids1.Node.Swarm.DialAsync(Multiaddress.Parse(Js2.Ip4Address));
+        await quids2.Node.Swarm.DialAsync(Multiaddress.Parse(Js2.Ip4Address));
+
+        await WaitForTableAsync(quids1.Kad, PeerId.Parse(Js1.PeerId), PeerId.Parse(Js2.PeerId));
+        await WaitForTableAsync(quids2.Kad, PeerId.Parse(Js2.PeerId));
+        await WaitForRoutingTableAsync(Js1, [quids1.Node.PeerId.ToString()]);
+        await WaitForRoutingTableAsync(Js2, [quids1.Node.PeerId.ToString(), quids2.Node.PeerId.ToString()]);
+        return (quids1, quids2);
+    }
+
+    private async Task<(TestNode Node, KadService Kad)> StartQuidsAsync()
+    {
+        var node = await TestNode.StartAsync();
+        var kad = new KadService(node.Swarm, node.Identify, new KadOptions
+        {
+            RefreshInterval = Timeout.InfiniteTimeSpan,
+            RequestTimeout = TimeSpan.FromSeconds(5),
+            LookupTimeout = TimeSpan.FromSeconds(10),
+        });
+        _quids.Add((node, kad));
+        return (node, kad);
+    }
+
+    private static async Task WaitForTableAsync(KadService kad, params PeerId[] peers)
+    {
+        var deadline = DateTime.UtcNow + Wait;
+        while (!peers.All(p => kad.RoutingTablePeers.Any(e => e.PeerId == p)))
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"The Quids routing table lacks some of {string.Join(", ", peers.Select(p => p.ToString()))}.");
+            }
+
+            await Task.Delay(20);
+        }
+    }
+
+    private static async Task<IReadOnlyList<string>> WaitForRoutingTableAsync(JsPeer js, IReadOnlyList<string> peers)
+    {
+        var deadline = DateTime.UtcNow + Wait;
+        while (true)
+        {
+            var table = await js.DhtRoutingTableAsync();
+            if (peers.All(table.Contains))
+            {
+                return table;
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"js {js.PeerId} has only {string.Join(", ", table)} in its routing table.");
+            }
+
+            await Task.Delay(50);
+        }
+    }
+
+    // js accepts any value under /quids/ (its validator for that namespace); a fresh suffix per test run.
+    private static byte[] Key(string name) => Encoding.UTF8.GetBytes($"/quids/{name}/{Guid.NewGuid():N}");
+
+    // The multihash of a CID, as js's provide and findProviders use: sha2-256 (0x12), 32 bytes (0x20).
+    private static byte[] Multihash(string content) =>
+        [0x12, 0x20, .. SHA256.HashData(Encoding.UTF8.GetBytes(content + Guid.NewGuid()))];
+
+    private static string WithoutP2p(string address) =>
+        address.Contains("/p2p/", StringComparison.Ordinal) ? address[..address.IndexOf("/p2p/", StringComparison.Ordinal)] : address;
+
+    private void Log(string line)
+    {
+        try
+        {
+            output.WriteLine(line);
+        }
+        catch (InvalidOperationException)
+        {
+            // No test is running any more; the line is only diagnostic.
+        }
+    }
+}
