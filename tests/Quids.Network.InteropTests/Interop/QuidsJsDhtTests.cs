@@ -58,7 +58,6 @@ public sealed class QuidsJsDhtTests(DhtJsPeersFixture fixture, ITestOutputHelper
         // quids2 knows only js2; js2 knows quids1, which knows js1.
         var found = await quids2.Kad.FindPeerAsync(js1).WaitAsync(Wait);
         Assert.NotNull(found);
-        Log("js1 found by FIND_NODE: " + string.Join(" ", found.Addresses));
         Assert.Contains(found.Addresses, a => a.ToString() == Multiaddress.Parse(Js1.Ip4Address).WithoutPeerId().ToString());
 
         // js1 knows only quids1, which knows js2, which knows quids2.
@@ -92,41 +91,75 @@ public sealed class QuidsJsDhtTests(DhtJsPeersFixture fixture, ITestOutputHelper
     }
 
     [Fact(Timeout = TestTimeoutMs)]
-    public async Task A_value_put_from_Quids_is_got_by_js_and_a_value_put_from_js_is_got_by_Quids()
+    public async Task Values_cross_both_ways_with_PUT_VALUE_and_GET_VALUE()
     {
         var (quids1, quids2) = await BuildChainAsync();
-        byte[] fromQuids = Key("from-quids"), fromJs = Key("from-js");
 
-        Assert.True(await quids2.Kad.PutValueAsync(fromQuids, "value of quids"u8.ToArray()).WaitAsync(Wait) >= 3);
-        var (value, _) = await Js1.DhtGetAsync(fromQuids, Wait);
-        Assert.Equal("value of quids"u8.ToArray(), value);
+        // PUT_VALUE from Quids: js acknowledges by echoing the record.
+        byte[] fromQuids = Key("from-quids");
+        Assert.Equal(3, await quids2.Kad.PutValueAsync(fromQuids, "put by quids"u8.ToArray()).WaitAsync(Wait));
+        Assert.Equal("put by quids"u8.ToArray(), (await Js2.DhtGetAsync(fromQuids, Wait)).Value);
 
-        var acknowledged = await Js1.DhtPutAsync(fromJs, "value of js"u8.ToArray(), Wait);
+        // GET_VALUE served by Quids: the value is only in quids1's store.
+        byte[] onlyOnQuids = Key("only-on-quids");
+        Assert.Equal(KadStoreResult.Stored, quids1.Kad.Records.Put(onlyOnQuids, "stored on quids1"u8));
+        var (value, from) = await Js1.DhtGetAsync(onlyOnQuids, Wait);
+        Assert.Equal("stored on quids1"u8.ToArray(), value);
+        Assert.Equal(quids1.Node.PeerId.ToString(), from);
+
+        // PUT_VALUE from js: Quids stores it and echoes the record, which js checks.
+        byte[] fromJs = Key("from-js");
+        var acknowledged = await Js1.DhtPutAsync(fromJs, "put by js"u8.ToArray(), Wait);
         Assert.Contains(quids1.Node.PeerId.ToString(), acknowledged);
+        Assert.Contains(quids2.Node.PeerId.ToString(), acknowledged);
         Assert.True(quids1.Kad.Records.TryGet(fromJs, out var stored, out _));
-        Assert.Equal("value of js"u8.ToArray(), stored);
-        Assert.Equal("value of js"u8.ToArray(), await quids2.Kad.GetValueAsync(fromJs).WaitAsync(Wait));
+        Assert.Equal("put by js"u8.ToArray(), stored);
+
+        // GET_VALUE served by js: a Quids node joining through js2 alone asks js2 first.
+        var quids3 = await JoinThroughJs2Async();
+        Assert.Equal("put by js"u8.ToArray(), await quids3.Kad.GetValueAsync(fromJs).WaitAsync(Wait));
     }
 
     [Fact(Timeout = TestTimeoutMs)]
-    public async Task Providers_announced_by_Quids_are_found_by_js_and_the_reverse()
+    public async Task Providers_cross_both_ways_with_ADD_PROVIDER_and_GET_PROVIDERS()
     {
         var (quids1, quids2) = await BuildChainAsync();
-        byte[] providedByQuids = Multihash("provided by quids"), providedByJs = Multihash("provided by js");
 
-        Assert.True(await quids2.Kad.ProvideAsync(providedByQuids).WaitAsync(Wait) >= 3);
-        var providers = await Js1.DhtFindProvidersAsync(providedByQuids, count: 1, timeout: Wait);
-        var provider = Assert.Single(providers);
+        // ADD_PROVIDER from Quids.
+        byte[] providedByQuids = Multihash("provided by quids");
+        Assert.Equal(3, await quids2.Kad.ProvideAsync(providedByQuids).WaitAsync(Wait));
+        var provider = Assert.Single(await Js1.DhtFindProvidersAsync(providedByQuids, count: 1, timeout: Wait));
         Assert.Equal(quids2.Node.PeerId.ToString(), provider.PeerId);
         Assert.Contains(quids2.Node.Swarm.ListenAddresses[0].ToString(), provider.Addresses.Select(WithoutP2p));
 
+        // GET_PROVIDERS served by Quids: only quids1 knows the provider.
+        byte[] knownToQuids = Multihash("known to quids1");
+        var self = new KadPeerInfo(quids1.Node.PeerId, quids1.Node.Swarm.ListenAddresses);
+        Assert.Equal(KadStoreResult.Stored, quids1.Kad.Providers.Add(knownToQuids, self));
+        var served = Assert.Single(await Js1.DhtFindProvidersAsync(knownToQuids, count: 1, timeout: Wait));
+        Assert.Equal(quids1.Node.PeerId.ToString(), served.PeerId);
+        Assert.Contains(quids1.Node.Swarm.ListenAddresses[0].ToString(), served.Addresses.Select(WithoutP2p));
+
+        // ADD_PROVIDER from js, then GET_PROVIDERS served by js to a Quids node joining through js2 alone.
+        byte[] providedByJs = Multihash("provided by js");
         await Js1.DhtProvideAsync(providedByJs, Wait);
-        var found = await quids2.Kad.FindProvidersAsync(providedByJs, maxCount: 1).WaitAsync(Wait);
-        var jsProvider = Assert.Single(found);
+        // js writes /p2p/<itself> after each provider address; Quids stores the bare address, as everywhere else.
+        var stored = Assert.Single(quids1.Kad.Providers.Get(providedByJs), p => p.PeerId.ToString() == Js1.PeerId);
+        Assert.Contains(Multiaddress.Parse(WithoutP2p(Js1.Ip4Address)), stored.Addresses);
+        Assert.All(stored.Addresses, a => Assert.Null(a.GetPeerId()));
+        var quids3 = await JoinThroughJs2Async();
+        var jsProvider = Assert.Single(await quids3.Kad.FindProvidersAsync(providedByJs, maxCount: 1).WaitAsync(Wait));
         Assert.Equal(Js1.PeerId, jsProvider.PeerId.ToString());
-        Log("js1 as a provider: " + string.Join(" ", jsProvider.Addresses));
-        Assert.Contains(jsProvider.Addresses, a => WithoutP2p(a.ToString()) == WithoutP2p(Js1.Ip4Address));
-        Assert.Contains(quids1.Kad.Providers.Get(providedByJs), p => p.PeerId.ToString() == Js1.PeerId);
+        Assert.Contains(Multiaddress.Parse(WithoutP2p(Js1.Ip4Address)), jsProvider.Addresses);
+    }
+
+    private async Task<(TestNode Node, KadService Kad)> JoinThroughJs2Async()
+    {
+        var quids = await StartQuidsAsync();
+        await quids.Node.Swarm.DialAsync(Multiaddress.Parse(Js2.Ip4Address));
+        await WaitForTableAsync(quids.Kad, PeerId.Parse(Js2.PeerId));
+        Assert.Equal(1, quids.Kad.RoutingTableSize);
+        return quids;
     }
 
     // js1 -> quids1 -> js2 <- quids2 (arrows are dials); returns once every node has its neighbours in its table.
