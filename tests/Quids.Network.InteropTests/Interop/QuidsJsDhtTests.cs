@@ -60,7 +60,7 @@ public sealed class QuidsJsDhtTests(DhtJsPeersFixture fixture, ITestOutputHelper
         Assert.NotNull(found);
         Assert.Contains(found.Addresses, a => a.ToString() == Multiaddress.Parse(Js1.Ip4Address).WithoutPeerId().ToString());
 
-        // js1 knows only quids1, which knows js2, which knows quids2.
+        // js1 knows only quids1, which met quids2 during the lookup above (quids2 asked it): FIND_NODE served by Quids.
         var addresses = await Js1.DhtFindPeerAsync(quids2.Node.PeerId.ToString(), Wait);
         Assert.Contains(quids2.Node.Swarm.ListenAddresses[0].ToString(), addresses.Select(WithoutP2p));
         Assert.Contains(quids1.Node.PeerId.ToString(), await Js2.DhtClosestPeersAsync(quids1.Node.PeerId.ToString(), Wait));
@@ -83,11 +83,38 @@ public sealed class QuidsJsDhtTests(DhtJsPeersFixture fixture, ITestOutputHelper
             Assert.All(jsIds, id => Assert.Contains(id, table));
         }
 
+        // Each side is in the other's table because each advertises the DHT protocol in identify.
+        Assert.Contains(KadProtocol.Id, (await Js2.IdentifyAsync(quids1.Node.PeerId.ToString())).Protocols);
+        var js2Info = await quids1.Node.Identify.GetRemoteInfoAsync(quids1.Node.Swarm.FindConnection(PeerId.Parse(Js2.PeerId))!).WaitAsync(Wait);
+        Assert.Contains(KadProtocol.Id, js2Info!.Protocols);
         foreach (var js in new[] { Js1, Js2 })
         {
             var table = await WaitForRoutingTableAsync(js, quidsIds);
             Assert.All(quidsIds, id => Assert.Contains(id, table));
         }
+    }
+
+    [Fact(Timeout = TestTimeoutMs)]
+    public async Task A_js_node_in_client_mode_stays_out_of_Quids_tables_yet_finds_peers_through_Quids()
+    {
+        var (quids1, quids2) = await BuildChainAsync();
+        await using var client = await JsPeer.StartAsync(new JsPeerOptions { DhtClientMode = true });
+        Assert.DoesNotContain(KadProtocol.Id, client.Protocols);
+
+        await client.DialAsync(quids1.Node.Address.ToString());
+        var connection = await quids1.Node.WaitForConnectionAsync(PeerId.Parse(client.PeerId), Wait);
+        var info = await quids1.Node.Identify.GetRemoteInfoAsync(connection).WaitAsync(Wait);
+        Assert.NotNull(info);
+        Assert.DoesNotContain(KadProtocol.Id, info.Protocols);
+
+        // js follows only answers closer to the target than the peer that gave them, so in a DHT this small a
+        // detour through js2 may be cut short: quids2's bootstrap (via js2 to quids1) lets quids1 answer directly.
+        await quids2.Kad.BootstrapAsync().WaitAsync(Wait);
+        await WaitForTableAsync(quids1.Kad, quids2.Node.PeerId);
+        await WaitForRoutingTableAsync(client, [quids1.Node.PeerId.ToString()]);
+        var addresses = await client.DhtFindPeerAsync(quids2.Node.PeerId.ToString(), Wait);
+        Assert.Contains(quids2.Node.Swarm.ListenAddresses[0].ToString(), addresses.Select(WithoutP2p));
+        Assert.DoesNotContain(quids1.Kad.RoutingTablePeers, p => p.PeerId.ToString() == client.PeerId);
     }
 
     [Fact(Timeout = TestTimeoutMs)]
@@ -107,15 +134,15 @@ public sealed class QuidsJsDhtTests(DhtJsPeersFixture fixture, ITestOutputHelper
         Assert.Equal("stored on quids1"u8.ToArray(), value);
         Assert.Equal(quids1.Node.PeerId.ToString(), from);
 
-        // PUT_VALUE from js: Quids stores it and echoes the record, which js checks.
+        // PUT_VALUE from js2 (which knows both Quids nodes): Quids stores it and echoes the record, which js checks.
         byte[] fromJs = Key("from-js");
-        var acknowledged = await Js1.DhtPutAsync(fromJs, "put by js"u8.ToArray(), Wait);
+        var acknowledged = await Js2.DhtPutAsync(fromJs, "put by js"u8.ToArray(), Wait);
         Assert.Contains(quids1.Node.PeerId.ToString(), acknowledged);
         Assert.Contains(quids2.Node.PeerId.ToString(), acknowledged);
         Assert.True(quids1.Kad.Records.TryGet(fromJs, out var stored, out _));
         Assert.Equal("put by js"u8.ToArray(), stored);
 
-        // GET_VALUE served by js: a Quids node joining through js2 alone asks js2 first.
+        // GET_VALUE served by js: a Quids node joining through js2 alone asks js2 first, which stored its own put.
         var quids3 = await JoinThroughJs2Async();
         Assert.Equal("put by js"u8.ToArray(), await quids3.Kad.GetValueAsync(fromJs).WaitAsync(Wait));
     }
@@ -140,17 +167,21 @@ public sealed class QuidsJsDhtTests(DhtJsPeersFixture fixture, ITestOutputHelper
         Assert.Equal(quids1.Node.PeerId.ToString(), served.PeerId);
         Assert.Contains(quids1.Node.Swarm.ListenAddresses[0].ToString(), served.Addresses.Select(WithoutP2p));
 
-        // ADD_PROVIDER from js, then GET_PROVIDERS served by js to a Quids node joining through js2 alone.
+        // ADD_PROVIDER from js2, then GET_PROVIDERS served by js2 (it keeps itself as a provider) to a Quids node
+        // joining through js2 alone.
         byte[] providedByJs = Multihash("provided by js");
-        await Js1.DhtProvideAsync(providedByJs, Wait);
+        await Js2.DhtProvideAsync(providedByJs, Wait);
+        // ADD_PROVIDER has no answer: js is done once it wrote it, quids1 may still be reading.
+        await WaitUntilAsync(() => quids1.Kad.Providers.Contains(providedByJs, PeerId.Parse(Js2.PeerId)), "quids1 stored js2's ADD_PROVIDER");
+
         // js writes /p2p/<itself> after each provider address; Quids stores the bare address, as everywhere else.
-        var stored = Assert.Single(quids1.Kad.Providers.Get(providedByJs), p => p.PeerId.ToString() == Js1.PeerId);
-        Assert.Contains(Multiaddress.Parse(WithoutP2p(Js1.Ip4Address)), stored.Addresses);
+        var stored = Assert.Single(quids1.Kad.Providers.Get(providedByJs), p => p.PeerId.ToString() == Js2.PeerId);
+        Assert.Contains(Multiaddress.Parse(WithoutP2p(Js2.Ip4Address)), stored.Addresses);
         Assert.All(stored.Addresses, a => Assert.Null(a.GetPeerId()));
         var quids3 = await JoinThroughJs2Async();
         var jsProvider = Assert.Single(await quids3.Kad.FindProvidersAsync(providedByJs, maxCount: 1).WaitAsync(Wait));
-        Assert.Equal(Js1.PeerId, jsProvider.PeerId.ToString());
-        Assert.Contains(Multiaddress.Parse(WithoutP2p(Js1.Ip4Address)), jsProvider.Addresses);
+        Assert.Equal(Js2.PeerId, jsProvider.PeerId.ToString());
+        Assert.Contains(Multiaddress.Parse(WithoutP2p(Js2.Ip4Address)), jsProvider.Addresses);
     }
 
     private async Task<(TestNode Node, KadService Kad)> JoinThroughJs2Async()
@@ -192,14 +223,19 @@ public sealed class QuidsJsDhtTests(DhtJsPeersFixture fixture, ITestOutputHelper
         return (node, kad);
     }
 
-    private static async Task WaitForTableAsync(KadService kad, params PeerId[] peers)
+    private static Task WaitForTableAsync(KadService kad, params PeerId[] peers) =>
+        WaitUntilAsync(
+            () => peers.All(p => kad.RoutingTablePeers.Any(e => e.PeerId == p)),
+            $"the Quids routing table holds {string.Join(", ", peers.Select(p => p.ToString()))}");
+
+    private static async Task WaitUntilAsync(Func<bool> condition, string what)
     {
         var deadline = DateTime.UtcNow + Wait;
-        while (!peers.All(p => kad.RoutingTablePeers.Any(e => e.PeerId == p)))
+        while (!condition())
         {
             if (DateTime.UtcNow > deadline)
             {
-                throw new TimeoutException($"The Quids routing table lacks some of {string.Join(", ", peers.Select(p => p.ToString()))}.");
+                throw new TimeoutException($"Timed out waiting until {what}.");
             }
 
             await Task.Delay(20);

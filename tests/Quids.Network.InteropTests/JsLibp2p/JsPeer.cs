@@ -115,9 +115,9 @@ public sealed partial class JsPeer : IAsyncDisposable
             info.ArgumentList.Add("--connection-monitor");
         }
 
-        if (options.Dht)
+        if (options.Dht || options.DhtClientMode)
         {
-            info.ArgumentList.Add("--dht");
+            info.ArgumentList.Add(options.DhtClientMode ? "--dht-client" : "--dht");
         }
 
         foreach (var (name, value) in options.Environment)

@@ -1,6 +1,6 @@
 // One controllable js-libp2p node (TCP + Noise + Yamux, identify + push, ping, /quids/echo/1.0.0) for the interop tests.
 //
-//   node peer.mjs [--ip6] [--connection-monitor] [--dht]
+//   node peer.mjs [--ip6] [--connection-monitor] [--dht | --dht-client]
 //
 // stdout carries only JSON lines: first {"event":"ready","peerId":...,"addrs":[...],"protocols":[...]}, then one
 // answer per command, {"id":<same id>,"ok":true,...} or {"id":...,"ok":false,"error":"..."}, plus event lines
@@ -17,7 +17,8 @@
 //   handle {protocol}                         -> serves `protocol` as an echo too (js then sends identify push)
 //   hangup {peerId}                           -> closes every connection to that peer
 // With --dht (@libp2p/kad-dht as service 'dht', server mode, /ipfs/kad/1.0.0, loopback addresses kept, any
-// value accepted under the /quids/ key namespace); keys are base64 ("key") or a peer id ("peerId"):
+// value accepted under the /quids/ key namespace; --dht-client: client mode, which queries but neither serves
+// nor advertises /ipfs/kad/1.0.0); keys are base64 ("key") or a peer id ("peerId"):
 //   dht-find-peer {peerId}                    -> {peerId, addrs} (a FIND_NODE lookup; fails when not found)
 //   dht-closest {key|peerId}                  -> {peerIds} closest to the key (GetClosestPeers lookup)
 //   dht-put {key, value}                      -> {peerIds} that acknowledged the PUT_VALUE
@@ -71,16 +72,16 @@ const node = await createLibp2p({
     identify: identify(),
     identifyPush: identifyPush(),
     ping: ping(),
-    ...(args.has('--dht') ? { dht: dhtService() } : {})
+    ...(args.has('--dht') || args.has('--dht-client') ? { dht: dhtService(args.has('--dht-client')) } : {})
   }
 })
 
-function dhtService () {
+function dhtService (clientMode) {
   return kadDHT({
     protocol: '/ipfs/kad/1.0.0',
-    // Server mode from the start: js would otherwise wait for AutoNAT to call an address public, which a
-    // loopback address never is, and stay a client that neither answers nor advertises the protocol.
-    clientMode: false,
+    // Server mode from the start unless asked: js would otherwise wait for AutoNAT to call an address public,
+    // which a loopback address never is, and stay a client that neither answers nor advertises the protocol.
+    clientMode,
     // The default mapper (removePrivateAddressesMapper) drops 127.0.0.1 from every peer it learns or sends.
     peerInfoMapper: passthroughMapper,
     // js validates a record by the first segment of its key (/pk/, /ipns/); /quids/ is the tests' namespace.
