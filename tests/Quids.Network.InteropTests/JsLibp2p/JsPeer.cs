@@ -115,6 +115,11 @@ public sealed partial class JsPeer : IAsyncDisposable
             info.ArgumentList.Add("--connection-monitor");
         }
 
+        if (options.Dht || options.DhtClientMode)
+        {
+            info.ArgumentList.Add(options.DhtClientMode ? "--dht-client" : "--dht");
+        }
+
         foreach (var (name, value) in options.Environment)
         {
             info.Environment[name] = value;

@@ -12,6 +12,18 @@ public sealed class JsPeerOptions
     /// </summary>
     public bool ConnectionMonitor { get; init; }
 
+    /// <summary>
+    /// Run @libp2p/kad-dht as a server on /ipfs/kad/1.0.0 (loopback addresses kept, /quids/ keys accepted)
+    /// and allow the <c>Dht*</c> commands. Defaults to false.
+    /// </summary>
+    public bool Dht { get; init; }
+
+    /// <summary>
+    /// Run @libp2p/kad-dht in client mode: it queries other peers but neither serves nor advertises
+    /// /ipfs/kad/1.0.0. Allows the <c>Dht*</c> commands too. Defaults to false.
+    /// </summary>
+    public bool DhtClientMode { get; init; }
+
     /// <summary>How long to wait for the ready line after starting node (npm ci is not counted). Defaults to 30 s.</summary>
     public TimeSpan ReadyTimeout { get; init; } = TimeSpan.FromSeconds(30);
 

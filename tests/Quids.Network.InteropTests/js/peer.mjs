@@ -1,6 +1,6 @@
 // One controllable js-libp2p node (TCP + Noise + Yamux, identify + push, ping, /quids/echo/1.0.0) for the interop tests.
 //
-//   node peer.mjs [--ip6] [--connection-monitor]
+//   node peer.mjs [--ip6] [--connection-monitor] [--dht | --dht-client]
 //
 // stdout carries only JSON lines: first {"event":"ready","peerId":...,"addrs":[...],"protocols":[...]}, then one
 // answer per command, {"id":<same id>,"ok":true,...} or {"id":...,"ok":false,"error":"..."}, plus event lines
@@ -16,6 +16,16 @@
 //   connections                               -> {connections: [...]}
 //   handle {protocol}                         -> serves `protocol` as an echo too (js then sends identify push)
 //   hangup {peerId}                           -> closes every connection to that peer
+// With --dht (@libp2p/kad-dht as service 'dht', server mode, /ipfs/kad/1.0.0, loopback addresses kept, any
+// value accepted under the /quids/ key namespace; --dht-client: client mode, which queries but neither serves
+// nor advertises /ipfs/kad/1.0.0); keys are base64 ("key") or a peer id ("peerId"):
+//   dht-find-peer {peerId}                    -> {peerId, addrs} (a FIND_NODE lookup; fails when not found)
+//   dht-closest {key|peerId}                  -> {peerIds} closest to the key (GetClosestPeers lookup)
+//   dht-put {key, value}                      -> {peerIds} that acknowledged the PUT_VALUE
+//   dht-get {key}                             -> {value, from} the first valid value found
+//   dht-provide {key}                         -> {} (ADD_PROVIDER; key is a multihash, as in a CID)
+//   dht-find-providers {key, count=20}        -> {providers: [{peerId, addrs}]}
+//   dht-routing-table                         -> {peerIds}
 //   stop                                      -> answers, stops the node, exits 0
 // Every command takes an optional timeoutMs (default 60000). End of stdin stops the node as well.
 import { createLibp2p } from 'libp2p'
@@ -27,6 +37,9 @@ import { ping } from '@libp2p/ping'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { multiaddr } from '@multiformats/multiaddr'
 import { pEvent } from 'p-event'
+import { kadDHT, passthroughMapper, EventTypes } from '@libp2p/kad-dht'
+import { CID } from 'multiformats/cid'
+import * as Digest from 'multiformats/hashes/digest'
 import { createHash } from 'node:crypto'
 import { createInterface } from 'node:readline'
 
@@ -55,8 +68,29 @@ const node = await createLibp2p({
   transports: [tcp()],
   connectionEncrypters: [noise()],
   streamMuxers: [yamux()],
-  services: { identify: identify(), identifyPush: identifyPush(), ping: ping() }
+  services: {
+    identify: identify(),
+    identifyPush: identifyPush(),
+    ping: ping(),
+    ...(args.has('--dht') || args.has('--dht-client') ? { dht: dhtService(args.has('--dht-client')) } : {})
+  }
 })
+
+function dhtService (clientMode) {
+  return kadDHT({
+    protocol: '/ipfs/kad/1.0.0',
+    // Server mode from the start unless asked: js would otherwise wait for AutoNAT to call an address public,
+    // which a loopback address never is, and stay a client that neither answers nor advertises the protocol.
+    clientMode,
+    // The default mapper (removePrivateAddressesMapper) drops 127.0.0.1 from every peer it learns or sends.
+    peerInfoMapper: passthroughMapper,
+    // js validates a record by the first segment of its key (/pk/, /ipns/); /quids/ is the tests' namespace.
+    validators: { quids: async () => {} },
+    selectors: { quids: () => 0 },
+    // The tests bootstrap each node by hand; js's first self-query would otherwise wait for a routing table peer.
+    allowQueryWithZeroPeers: true
+  })
+}
 
 // Wait for the next 'drain' after send() returned false. Not stream.onDrain(): in @libp2p/utils 7.4.1 its
 // promise is created once and never re-armed, so the write buffer would grow without bound.
@@ -162,7 +196,62 @@ const waitForIdentify = (peerId, signal) => new Promise((resolve, reject) => {
   signal.addEventListener('abort', onAbort)
 })
 
+const dht = () => {
+  if (node.services.dht == null) throw new Error('the DHT is off: start peer.mjs with --dht')
+  return node.services.dht
+}
+const dhtKey = (c) => c.peerId != null ? peerIdFromString(c.peerId).toMultihash().bytes : Buffer.from(c.key, 'base64')
+const b64 = (bytes) => Buffer.from(bytes).toString('base64')
+const peerInfoToJson = (p) => ({ peerId: p.id.toString(), addrs: p.multiaddrs.map(a => a.toString()) })
+
 const commands = {
+  async 'dht-find-peer' (c, signal) {
+    const wanted = peerIdFromString(c.peerId)
+    for await (const e of dht().findPeer(wanted, { signal })) {
+      if (e.type === EventTypes.FINAL_PEER && e.peer.id.equals(wanted)) return peerInfoToJson(e.peer)
+    }
+    throw new Error(`the DHT lookup did not find ${c.peerId}`)
+  },
+  async 'dht-closest' (c, signal) {
+    const peerIds = []
+    for await (const e of dht().getClosestPeers(dhtKey(c), { signal })) {
+      if (e.type === EventTypes.FINAL_PEER) peerIds.push(e.peer.id.toString())
+    }
+    return { peerIds }
+  },
+  async 'dht-put' (c, signal) {
+    const peerIds = []
+    for await (const e of dht().put(dhtKey(c), Buffer.from(c.value, 'base64'), { signal })) {
+      if (e.type === EventTypes.PEER_RESPONSE && e.messageName === 'PUT_VALUE') peerIds.push(e.from.toString())
+    }
+    return { peerIds }
+  },
+  async 'dht-get' (c, signal) {
+    for await (const e of dht().get(dhtKey(c), { signal })) {
+      if (e.type === EventTypes.VALUE) return { value: b64(e.value), from: e.from.toString() }
+    }
+    throw new Error('the DHT lookup found no value')
+  },
+  async 'dht-provide' (c, signal) {
+    const cid = CID.createV1(0x55, Digest.decode(dhtKey(c)))
+    for await (const e of dht().provide(cid, { signal })) { void e }
+    return {}
+  },
+  async 'dht-find-providers' (c, signal) {
+    const cid = CID.createV1(0x55, Digest.decode(dhtKey(c)))
+    const providers = new Map()
+    for await (const e of dht().findProviders(cid, { signal })) {
+      if (e.type !== EventTypes.PROVIDER) continue
+      for (const p of e.providers) providers.set(p.id.toString(), peerInfoToJson(p))
+      if (providers.size >= (c.count ?? 20)) break
+    }
+    return { providers: [...providers.values()] }
+  },
+  async 'dht-routing-table' () {
+    return { peerIds: [...dht().routingTable.kb.toIterable()].map(x => x.peerId.toString()) }
+  },
+
+
   async dial (c, signal) {
     const conn = await node.dial(target(c.addr), { signal })
     return { peerId: conn.remotePeer.toString(), remoteAddr: conn.remoteAddr.toString() }

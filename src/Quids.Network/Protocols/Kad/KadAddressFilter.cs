@@ -49,7 +49,11 @@ internal static class KadAddressFilter
         return null;
     }
 
-    /// <summary>The acceptable ones of <paramref name="addresses"/>, calling <paramref name="onRejected"/> for the others.</summary>
+    /// <summary>
+    /// The acceptable ones of <paramref name="addresses"/> without a trailing <c>/p2p/</c> of the peer itself,
+    /// calling <paramref name="onRejected"/> for the others. js-libp2p writes that suffix in ADD_PROVIDER but not in
+    /// FIND_NODE answers or identify; dropping it keeps one form per address, so duplicates collapse.
+    /// </summary>
     public static List<Multiaddress> Filter(
         IEnumerable<Multiaddress> addresses,
         PeerId peer,
@@ -64,14 +68,19 @@ internal static class KadAddressFilter
             {
                 onRejected?.Invoke(address, reason);
             }
-            else if (!kept.Contains(address))
+            else if (Bare(address) is var bare && !kept.Contains(bare))
             {
-                kept.Add(address);
+                kept.Add(bare);
             }
         }
 
         return kept;
     }
+
+    // A relayed address (/p2p/<relay>/p2p-circuit/p2p/<peer>) keeps its suffix: without it, the relay's id
+    // would be the last one and a dial would take the relay for the peer.
+    private static Multiaddress Bare(Multiaddress address) =>
+        address.WithoutPeerId() is var bare && bare.GetPeerId() is null ? bare : address;
 
     private static bool IsMulticast(IPAddress ip) => ip.AddressFamily == AddressFamily.InterNetwork
         ? (ip.GetAddressBytes()[0] & 0xF0) == 224
