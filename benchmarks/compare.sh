@@ -78,7 +78,7 @@ if [ "${QUIDS_SKIP_BASELINES:-0}" != 1 ]; then
   if ! command -v iperf3 >/dev/null; then
     echo "# installing iperf3"
     SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO=sudo
-    $SUDO apt-get update -qq >/dev/null && $SUDO DEBIAN_FRONTEND=noninteractive apt-get install -y -qq iperf3 >/dev/null
+    $SUDO apt-get update -qq >/dev/null && $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq iperf3 >/dev/null
   fi
   echo "## baselines from $PEERS"
   collect < <("$PEERS/iperf3.sh" "$RUNS" "$SECS" || echo "# iperf3.sh failed")
