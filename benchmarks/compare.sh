@@ -54,8 +54,8 @@ memory_once() {
   stop_server
 }
 
-RESULTS=()
-collect() { while IFS= read -r l; do echo "$l"; case "$l" in RESULT\ *) RESULTS+=("$l");; esac; done; }
+declare -A RESULTS=()
+collect() { while IFS= read -r l; do echo "$l"; case "$l" in RESULT\ *) RESULTS["$(field name "$l")"]="$l";; esac; done; }
 
 echo "## Quids.Network harness (TCP + Noise + Yamux, two processes)"
 start_server
@@ -88,9 +88,7 @@ if [ "${QUIDS_SKIP_BASELINES:-0}" != 1 ]; then
 fi
 
 # value NAME FIELD -> the median FIELD of the RESULT line named NAME (empty when missing)
-value() {
-  local l; for l in "${RESULTS[@]}"; do if [ "$(field name "$l")" = "$1" ]; then field "$2" "$l"; return 0; fi; done; return 0
-}
+value() { if [ -n "${RESULTS[$1]:-}" ]; then field "$2" "${RESULTS[$1]}"; fi; return 0; }
 # compare QUIDS_NAME FIELD higher|lower BASE_NAME...  -> one line with ratios quids/baseline
 compare() {
   local q="$1" f="$2" better="$3"; shift 3

@@ -52,12 +52,14 @@ internal static partial class HarnessClient
             }
         }
 
+        long allocated = GC.GetTotalAllocatedBytes(precise: true);
         var warm = Task.Delay(WarmUp).ContinueWith(_ => measuredStart = Stopwatch.GetTimestamp(), TaskScheduler.Default);
         await Task.WhenAll(Enumerable.Range(0, args.Workers).Select(w => Task.Run(() => WorkerAsync(w))));
         await warm;
         double seconds = Stopwatch.GetElapsedTime(measuredStart).TotalSeconds;
+        allocated = GC.GetTotalAllocatedBytes(precise: true) - allocated; // warm-up dials included: an upper bound
         var all = samples.SelectMany(s => s).ToList();
-        return $"name=quids_connect procs=2 workers={args.Workers} conns={count} conns_per_s={Measure.F(count / seconds, 0)} " +
+        return $"name=quids_connect procs=2 workers={args.Workers} conns={count} conns_per_s={Measure.F(count / seconds, 0)} client_alloc_kib_per_conn_max={Measure.F(allocated / 1024.0 / Math.Max(1, count), 1)} " +
             $"round_trips={DerivedRoundTrips} round_trips_source=protocol_steps dial_{Measure.Latency(all).Replace(" ", " dial_", StringComparison.Ordinal)}";
     }
 

@@ -47,6 +47,7 @@ internal static partial class HarnessClient
         var connection = await swarm.DialAsync(Multiaddress.Parse(args.SwarmAddress!));
         await PerfAsync(perf, connection, 16L << 20, upload);
         long bytes = 0;
+        long allocated = GC.GetTotalAllocatedBytes(precise: true);
         var clock = Stopwatch.StartNew();
         while (clock.Elapsed.TotalSeconds < args.Seconds)
         {
@@ -54,7 +55,8 @@ internal static partial class HarnessClient
         }
 
         double seconds = clock.Elapsed.TotalSeconds;
-        return $"name=quids_perf_{(upload ? "up" : "down")} procs=2 bytes={bytes} seconds={Measure.F(seconds, 3)} mb_per_s={Measure.F(bytes / 1e6 / seconds)}";
+        allocated = GC.GetTotalAllocatedBytes(precise: true) - allocated;
+        return $"name=quids_perf_{(upload ? "up" : "down")} procs=2 bytes={bytes} seconds={Measure.F(seconds, 3)} mb_per_s={Measure.F(bytes / 1e6 / seconds)} client_alloc_bytes_per_mb={Measure.F(allocated / (bytes / 1e6), 0)}";
     }
 
     private static async Task<string> SmallAsync(HarnessArgs args)
@@ -100,16 +102,18 @@ internal static partial class HarnessClient
 
         await SendForAsync(WarmUp.TotalSeconds);
         await EndAsync();
+        long allocated = GC.GetTotalAllocatedBytes(precise: true);
         var total = Stopwatch.StartNew();
         long sent = await SendForAsync(args.Seconds);
         long received = await EndAsync();
+        allocated = GC.GetTotalAllocatedBytes(precise: true) - allocated;
         double seconds = total.Elapsed.TotalSeconds;
         if (received != sent)
         {
             throw new InvalidOperationException($"sent {sent} messages, the server counted {received}");
         }
 
-        return $"name=quids_small procs=2 msg_size={HarnessServer.MessageSize} seconds={Measure.F(seconds, 2)} msgs={received} msgs_per_s={Measure.F(received / seconds, 0)} mb_per_s={Measure.F(received * 64 / 1e6 / seconds)}";
+        return $"name=quids_small procs=2 msg_size={HarnessServer.MessageSize} seconds={Measure.F(seconds, 2)} msgs={received} msgs_per_s={Measure.F(received / seconds, 0)} mb_per_s={Measure.F(received * 64 / 1e6 / seconds)} client_alloc_bytes_per_msg={Measure.F(allocated / (double)Math.Max(1, sent), 0)}";
     }
 
     private static async Task<string> EchoAsync(HarnessArgs args)
