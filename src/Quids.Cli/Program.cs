@@ -4,7 +4,7 @@ using Quids.Cli.Commands;
 
 namespace Quids.Cli;
 
-/// <summary>The <c>quids</c> command: <c>node</c>, <c>send</c>, <c>ping</c> and <c>devnet</c>.</summary>
+/// <summary>The <c>quids</c> command: <c>node</c>, <c>send</c>, <c>ping</c>, <c>perf</c> and <c>devnet</c>.</summary>
 public static class Program
 {
     /// <summary>Exit code of a command that ran and failed (connection refused, message lost, ...).</summary>
@@ -45,6 +45,7 @@ public static class Program
             NodeCommand.Create(console),
             SendCommand.Create(console),
             PingCommand.Create(console),
+            PerfCommand.Create(console),
             DevnetCommand.Create(console),
         };
         var parsed = root.Parse(args);

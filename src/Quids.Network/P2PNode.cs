@@ -8,6 +8,7 @@ using Quids.Network.Network;
 using Quids.Network.Protocols.Identify;
 using Quids.Network.Protocols.Kad;
 using Quids.Network.Protocols.Messaging;
+using Quids.Network.Protocols.Perf;
 using Quids.Network.Protocols.Ping;
 
 namespace Quids.Network;
@@ -128,6 +129,7 @@ public sealed partial class P2PNode : IAsyncDisposable
         _swarm = new Swarm(host, _loggerFactory);
         _ping = new PingService(_swarm);
         _identify = new IdentifyService(_swarm);
+        _perf = new PerfService(_swarm, new PerfOptions { ServerEnabled = _options.EnablePerfServer });
         _messaging = new MessagingService(_swarm, new MessagingOptions
         {
             MaxMessageSize = _options.BufferSize,

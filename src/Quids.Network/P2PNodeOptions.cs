@@ -106,6 +106,12 @@ public sealed class P2PNodeOptions
     /// </summary>
     public int MaxPeersPerAddressGroup { get; set; } = 32;
 
+    /// <summary>
+    /// Whether the node answers <c>/perf/1.0.0</c> (bulk upload/download measurement). Defaults to false: the
+    /// perf spec says it SHOULD NOT be on by default, since it lets any peer make the node send data.
+    /// </summary>
+    public bool EnablePerfServer { get; set; }
+
     /// <summary>The clock; tests inject a fake one. Defaults to the system clock.</summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 

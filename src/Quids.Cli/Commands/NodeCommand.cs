@@ -37,9 +37,10 @@ internal static class NodeCommand
             DefaultValueFactory = _ => [],
         };
         var maxConnections = CliOptions.Int("--max-connections", "Most peer connections, inbound and outbound together.", 100, 1, 100_000);
+        var perf = new Option<bool>("--perf") { Description = "Serve /perf/1.0.0 so that peers can measure throughput (quids perf); off by default." };
         var command = new Command("node", "Run a node until Ctrl+C, printing peers and received messages.")
         {
-            port, bind, key, bootstrap, maxConnections,
+            port, bind, key, bootstrap, maxConnections, perf,
         };
         command.SetAction((result, cancellationToken) =>
         {
@@ -49,6 +50,7 @@ internal static class NodeCommand
                 BindAddress = result.GetValue(bind)!,
                 IdentityKeyFile = result.GetValue(key)?.FullName,
                 MaxConnections = result.GetValue(maxConnections),
+                EnablePerfServer = result.GetValue(perf),
             };
             foreach (var peer in result.GetValue(bootstrap) ?? [])
             {
