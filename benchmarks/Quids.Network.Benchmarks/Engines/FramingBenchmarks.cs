@@ -1,3 +1,4 @@
+using Quids.Network.Core;
 using System.Buffers;
 using System.IO.Pipelines;
 using BenchmarkDotNet.Attributes;
@@ -59,7 +60,7 @@ public class FramingBenchmarks
     {
         var buffer = new ReadOnlySequence<byte>(_encodedMessages);
         long total = 0;
-        while (MessagingProtocol.TryReadFrame(ref buffer, 1 << 20, out var frame, out _) == MessagingProtocol.FrameStatus.Frame)
+        while (MessagingProtocol.TryReadFrame(ref buffer, 1 << 20, out var frame, out _) == FrameStatus.Frame)
         {
             total += frame.Length;
         }

@@ -108,28 +108,16 @@ internal static partial class IdentifyProtocol
     /// <exception cref="IdentifyException">The prefix or the message can never be valid.</exception>
     internal static IdentifyMessage? TryReadMessage(ref ReadOnlySequence<byte> buffer)
     {
-        var reader = new SequenceReader<byte>(buffer);
-        switch (Varint.TryRead(ref reader, out ulong length))
+        switch (LengthPrefixedFrame.TryRead(ref buffer, MaxMessageSize, out var body, out ulong length))
         {
-            case VarintStatus.Invalid:
+            case FrameStatus.InvalidPrefix:
                 throw new IdentifyException(IdentifyFailure.Malformed, "identify: the length prefix is not a valid minimal varint.");
-            case VarintStatus.NeedMoreData when buffer.Length < MaxLengthPrefixBytes:
+            case FrameStatus.TooLarge:
+                throw TooLarge(length > 0 ? length.ToString(System.Globalization.CultureInfo.InvariantCulture) : $"more than {(1UL << (7 * MaxLengthPrefixBytes)) - 1}");
+            case FrameStatus.NeedMoreData:
                 return null;
-            case VarintStatus.NeedMoreData:
-                throw TooLarge($"more than {(1UL << (7 * MaxLengthPrefixBytes)) - 1}");
         }
 
-        if (length > MaxMessageSize)
-        {
-            throw TooLarge(length.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        }
-
-        if (reader.Remaining < (long)length)
-        {
-            return null;
-        }
-
-        ReadOnlySequence<byte> body = reader.UnreadSequence.Slice(0, (long)length);
         IdentifyMessage message;
         try
         {
@@ -140,7 +128,6 @@ internal static partial class IdentifyProtocol
             throw new IdentifyException(IdentifyFailure.Malformed, $"identify: a {length}-byte message is not a valid Identify protobuf: {e.Message}");
         }
 
-        buffer = buffer.Slice(body.End);
         return message;
     }
 

@@ -11,15 +11,6 @@ internal static class MessagingProtocol
 {
     public const string Id = "/quids/msg/1.0.0";
 
-    /// <summary>The outcome of reading one frame.</summary>
-    public enum FrameStatus
-    {
-        Frame,
-        NeedMoreData,
-        TooLarge,
-        Malformed,
-    }
-
     /// <summary>Writes one frame (length prefix and message).</summary>
     public static void WriteFrame(IBufferWriter<byte> writer, ReadOnlySpan<byte> message)
     {
@@ -34,33 +25,6 @@ internal static class MessagingProtocol
     /// <paramref name="maxMessageSize"/> is <see cref="FrameStatus.TooLarge"/> as soon as the prefix is read,
     /// so an oversized frame is refused before its body is buffered.
     /// </summary>
-    public static FrameStatus TryReadFrame(ref ReadOnlySequence<byte> buffer, int maxMessageSize, out ReadOnlySequence<byte> message, out ulong declaredLength)
-    {
-        message = default;
-        var reader = new SequenceReader<byte>(buffer);
-        var status = Varint.TryRead(ref reader, out declaredLength);
-        if (status == VarintStatus.NeedMoreData)
-        {
-            return FrameStatus.NeedMoreData;
-        }
-
-        if (status == VarintStatus.Invalid)
-        {
-            return FrameStatus.Malformed;
-        }
-
-        if (declaredLength > (ulong)maxMessageSize)
-        {
-            return FrameStatus.TooLarge;
-        }
-
-        if (reader.Remaining < (long)declaredLength)
-        {
-            return FrameStatus.NeedMoreData;
-        }
-
-        message = buffer.Slice(reader.Position, (long)declaredLength);
-        buffer = buffer.Slice(message.End);
-        return FrameStatus.Frame;
-    }
+    public static FrameStatus TryReadFrame(ref ReadOnlySequence<byte> buffer, int maxMessageSize, out ReadOnlySequence<byte> message, out ulong declaredLength) =>
+        LengthPrefixedFrame.TryRead(ref buffer, maxMessageSize, out message, out declaredLength);
 }

@@ -1,3 +1,4 @@
+using Quids.Network.Core;
 using System.Buffers;
 using System.Collections.Concurrent;
 using Quids.Network.Diagnostics;
@@ -87,14 +88,14 @@ internal sealed class MessagingService
                 while (true)
                 {
                     var status = MessagingProtocol.TryReadFrame(ref buffer, _options.MaxMessageSize, out var frame, out ulong declared);
-                    if (status == MessagingProtocol.FrameStatus.NeedMoreData)
+                    if (status == FrameStatus.NeedMoreData)
                     {
                         break;
                     }
 
-                    if (status != MessagingProtocol.FrameStatus.Frame)
+                    if (status != FrameStatus.Frame)
                     {
-                        string reason = status == MessagingProtocol.FrameStatus.TooLarge
+                        string reason = status == FrameStatus.TooLarge
                             ? $"a message of {declared} bytes exceeds the limit of {_options.MaxMessageSize} bytes"
                             : "a message length prefix is not a valid varint";
                         Violation(connection, reason);
