@@ -37,9 +37,13 @@ internal static class NodeCommand
             DefaultValueFactory = _ => [],
         };
         var maxConnections = CliOptions.Int("--max-connections", "Most peer connections, inbound and outbound together.", 100, 1, 100_000);
+        var mdns = new Option<bool>("--mdns")
+        {
+            Description = "Find peers on the local network with mDNS (multicast on every interface; off unless asked).",
+        };
         var command = new Command("node", "Run a node until Ctrl+C, printing peers and received messages.")
         {
-            port, bind, key, bootstrap, maxConnections,
+            port, bind, key, bootstrap, maxConnections, mdns,
         };
         command.SetAction((result, cancellationToken) =>
         {
@@ -49,6 +53,7 @@ internal static class NodeCommand
                 BindAddress = result.GetValue(bind)!,
                 IdentityKeyFile = result.GetValue(key)?.FullName,
                 MaxConnections = result.GetValue(maxConnections),
+                EnableMdns = result.GetValue(mdns),
             };
             foreach (var peer in result.GetValue(bootstrap) ?? [])
             {
@@ -98,6 +103,11 @@ internal static class NodeCommand
             foreach (var address in node.ListenAddresses)
             {
                 console.Line($"listening {address}");
+            }
+
+            if (options.EnableMdns)
+            {
+                console.Line(node.IsMdnsRunning ? "mdns on" : "mdns could not start (no multicast interface); running without it");
             }
 
             try
