@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Quids.Network.Network;
 using Quids.Network.Protocols.Mdns;
-using Quids.Network.Tests.Protocols.Mdns;
+using Quids.Network.Tests.Support;
 
 namespace Quids.Network.Tests.Node;
 
