@@ -9,7 +9,9 @@ namespace Quids.Network.InteropTests.Interop;
 
 // mDNS between js-libp2p (@libp2p/mdns) and a Quids P2PNode, both inside one private network namespace where
 // multicast on lo works (the host's lo has no MULTICAST flag). The js process runs under `ip netns exec`; the
-// Quids node's listener and mDNS sockets are created on a thread inside the namespace, so js can dial it.
+// Quids node's listener and mDNS sockets are created on a thread inside the namespace, so js can dial it. The
+// Quids node's own dial of js fails (refused): its outgoing sockets are made on pool threads, in the host's
+// namespace, where js's 127.0.0.1 listener is not; hence the connection is checked in js's direction.
 public sealed class QuidsJsMdnsTests(ITestOutputHelper output)
 {
     private const int TestTimeoutMs = 60_000;
