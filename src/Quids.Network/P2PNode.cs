@@ -169,6 +169,9 @@ public sealed partial class P2PNode : IAsyncDisposable
             NodeLog.Started(_logger, address.ToString());
         }
 
+        // After listening: mDNS announces the concrete listen addresses, which exist only now.
+        await StartMdnsAsync(cancellationToken);
+
         lock (_background)
         {
             _background.Add(HealthLoopAsync(_stopping.Token));
@@ -192,6 +195,7 @@ public sealed partial class P2PNode : IAsyncDisposable
         }
 
         await _stopping.CancelAsync();
+        await StopMdnsAsync();
         await _swarm!.StopListeningAsync();
         using var bounded = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         bounded.CancelAfter(timeout ?? TimeSpan.FromSeconds(5));

@@ -1,5 +1,6 @@
 using System.Net;
 using Quids.Network.Core;
+using Quids.Network.Protocols.Mdns;
 
 namespace Quids.Network;
 
@@ -112,6 +113,18 @@ public sealed class P2PNodeOptions
     /// </summary>
     public bool EnablePerfServer { get; set; }
 
+    /// <summary>
+    /// Find peers on the local link with libp2p mDNS (<c>_p2p._udp.local</c> on 224.0.0.251/ff02::fb, port 5353):
+    /// answer queries with our listen addresses, add peers that answer to the address book and dial them while
+    /// below <see cref="TargetPeerCount"/>. Defaults to false: a library should not multicast on every interface
+    /// and announce its addresses to the whole link unless the application asked for it (a CLI node opts in with
+    /// <c>--mdns</c>). A host without a multicast interface logs a warning and the node runs without it.
+    /// </summary>
+    public bool EnableMdns { get; set; }
+
+    /// <summary>The mDNS settings (query interval, port, IPv6…), used when <see cref="EnableMdns"/> is true.</summary>
+    public MdnsOptions Mdns { get; set; } = new();
+
     /// <summary>The clock; tests inject a fake one. Defaults to the system clock.</summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 
@@ -142,6 +155,12 @@ public sealed class P2PNodeOptions
         Check(DataDirectory is null || !string.IsNullOrWhiteSpace(DataDirectory), "DataDirectory must be null or a path, not blank.");
         Check(DiscoveryInterval > TimeSpan.Zero, "DiscoveryInterval must be positive.");
         Check(MaxPeersPerAddressGroup >= 1, $"MaxPeersPerAddressGroup must be at least 1, not {MaxPeersPerAddressGroup}.");
+        ArgumentNullException.ThrowIfNull(Mdns, nameof(Mdns));
+        if (EnableMdns)
+        {
+            Mdns.Validate();
+        }
+
         foreach (var peer in BootstrapPeers)
         {
             Check(peer.TryGetTcpEndPoint(out _), $"Bootstrap peer {peer} is not a /ip4|ip6|dns/…/tcp/… address.");

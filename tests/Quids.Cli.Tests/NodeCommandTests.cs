@@ -72,6 +72,17 @@ public sealed class NodeCommandTests
     }
 
     [Fact]
+    public async Task Node_with_mdns_says_whether_mdns_started_and_keeps_running()
+    {
+        // Loopback only: a test must not multicast beyond this machine.
+        await using var node = await RunningNode.StartAsync("--mdns", "--mdns-loopback");
+
+        // This host's eth0 may carry multicast or not: either way the node says so and keeps running.
+        await node.Out.WaitForLineAsync(l => l is "mdns on" || l.StartsWith("mdns could not start", StringComparison.Ordinal), "for the mdns line");
+        Assert.False(node.Exit.IsCompleted);
+    }
+
+    [Fact]
     public async Task Send_to_a_closed_port_fails_with_one_clear_line()
     {
         int port = ClosedPort();

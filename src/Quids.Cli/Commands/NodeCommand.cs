@@ -38,9 +38,17 @@ internal static class NodeCommand
         };
         var maxConnections = CliOptions.Int("--max-connections", "Most peer connections, inbound and outbound together.", 100, 1, 100_000);
         var perf = new Option<bool>("--perf") { Description = "Serve /perf/1.0.0 so that peers can measure throughput (quids perf); off by default." };
+        var mdns = new Option<bool>("--mdns")
+        {
+            Description = "Find peers on the local network with mDNS (multicast on every interface; off unless asked).",
+        };
+        var mdnsLoopback = new Option<bool>("--mdns-loopback")
+        {
+            Description = "With --mdns: announce and listen on loopback interfaces only, so nothing leaves this machine.",
+        };
         var command = new Command("node", "Run a node until Ctrl+C, printing peers and received messages.")
         {
-            port, bind, key, bootstrap, maxConnections, perf,
+            port, bind, key, bootstrap, maxConnections, perf, mdns, mdnsLoopback,
         };
         command.SetAction((result, cancellationToken) =>
         {
@@ -51,6 +59,8 @@ internal static class NodeCommand
                 IdentityKeyFile = result.GetValue(key)?.FullName,
                 MaxConnections = result.GetValue(maxConnections),
                 EnablePerfServer = result.GetValue(perf),
+                EnableMdns = result.GetValue(mdns),
+                Mdns = new Quids.Network.Protocols.Mdns.MdnsOptions { LoopbackOnly = result.GetValue(mdnsLoopback) },
             };
             foreach (var peer in result.GetValue(bootstrap) ?? [])
             {
@@ -100,6 +110,11 @@ internal static class NodeCommand
             foreach (var address in node.ListenAddresses)
             {
                 console.Line($"listening {address}");
+            }
+
+            if (options.EnableMdns)
+            {
+                console.Line(node.IsMdnsRunning ? "mdns on" : "mdns could not start (no multicast interface); running without it");
             }
 
             try

@@ -41,6 +41,12 @@ internal sealed partial class DevnetRunner
                 // Every devnet address is on 127.0.0.1, one address group: the book must hold all the nodes.
                 MaxPeersPerAddressGroup = Math.Max(32, settings.Nodes),
                 AgentVersion = $"quids-devnet/{i}",
+
+                // A devnet is a local experiment: mDNS lets its nodes find each other too, on loopback only, so
+                // nothing is announced beyond this machine. Where lo carries no multicast (a container), mDNS
+                // cannot start and the bootstrap and the DHT still connect the nodes.
+                EnableMdns = true,
+                Mdns = new Quids.Network.Protocols.Mdns.MdnsOptions { LoopbackOnly = true },
             });
             _nodes[i].RegisterMessageHandler((_, message) => _ledger.Received(receiver, Encoding.UTF8.GetString(message.Span)));
             _indexOf[_nodes[i].PeerId] = i;
@@ -79,7 +85,11 @@ internal sealed partial class DevnetRunner
             phase.Advance();
         }));
         _bootstrap = BootstrapAddress().ToString();
-        phase.Complete($"started {_nodes.Length} nodes in {Seconds(watch.Elapsed)} s");
+        int mdns = _nodes.Count(n => n.IsMdnsRunning);
+        string mdnsNote = mdns == _nodes.Length
+            ? "mDNS on"
+            : $"mDNS could not start on {_nodes.Length - mdns} nodes (no multicast interface), they use the bootstrap and the DHT";
+        phase.Complete($"started {_nodes.Length} nodes in {Seconds(watch.Elapsed)} s; {mdnsNote}");
     }
 
     private async Task<TimeSpan> DiscoverAsync(IDevnetProgress progress, CancellationToken cancellationToken)

@@ -42,4 +42,10 @@ internal static partial class NodeLog
 
     [LoggerMessage(1211, LogLevel.Warning, "Saving the address book to {Path} failed: {Reason}")]
     public static partial void AddressBookSaveFailed(ILogger logger, string path, string reason);
+
+    [LoggerMessage(1212, LogLevel.Warning, "mDNS discovery could not start, the node runs without it: {Reason}")]
+    public static partial void MdnsUnavailable(ILogger logger, string reason);
+
+    [LoggerMessage(1213, LogLevel.Information, "mDNS found peer {PeerId} with {Addresses} addresses; dialing it")]
+    public static partial void MdnsPeerFound(ILogger logger, PeerId peerId, int addresses);
 }

@@ -93,7 +93,7 @@ public sealed partial class JsPeer : IAsyncDisposable
     {
         options ??= new JsPeerOptions();
         var environment = await JsEnvironment.EnsureAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
-        var info = new ProcessStartInfo(environment.NodePath)
+        var info = new ProcessStartInfo(options.CommandPrefix.Count == 0 ? environment.NodePath : options.CommandPrefix[0])
         {
             WorkingDirectory = environment.Directory,
             RedirectStandardInput = true,
@@ -104,6 +104,16 @@ public sealed partial class JsPeer : IAsyncDisposable
             StandardOutputEncoding = Encoding.UTF8,
             StandardErrorEncoding = Encoding.UTF8,
         };
+        if (options.CommandPrefix.Count > 0)
+        {
+            foreach (var argument in options.CommandPrefix.Skip(1))
+            {
+                info.ArgumentList.Add(argument);
+            }
+
+            info.ArgumentList.Add(environment.NodePath);
+        }
+
         info.ArgumentList.Add(environment.PeerScript);
         if (options.ListenIPv6)
         {
@@ -118,6 +128,11 @@ public sealed partial class JsPeer : IAsyncDisposable
         if (options.Dht || options.DhtClientMode)
         {
             info.ArgumentList.Add(options.DhtClientMode ? "--dht-client" : "--dht");
+        }
+
+        if (options.Mdns)
+        {
+            info.ArgumentList.Add("--mdns");
         }
 
         foreach (var (name, value) in options.Environment)
@@ -209,7 +224,8 @@ public sealed partial class JsPeer : IAsyncDisposable
     }
 
     /// <summary>
-    /// Waits for an event line js printed (<c>peer:connect</c>, <c>peer:disconnect</c>, <c>peer:identify</c>), for
+    /// Waits for an event line js printed (<c>peer:connect</c>, <c>peer:disconnect</c>, <c>peer:identify</c>,
+    /// <c>peer:discovery</c>), for
     /// <paramref name="peerId"/> if given; events that already happened count.
     /// </summary>
     public Task<JsonElement> WaitForEventAsync(string name, string? peerId = null, TimeSpan? timeout = null, CancellationToken cancellationToken = default)

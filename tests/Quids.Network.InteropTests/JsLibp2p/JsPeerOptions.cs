@@ -24,6 +24,18 @@ public sealed class JsPeerOptions
     /// </summary>
     public bool DhtClientMode { get; init; }
 
+    /// <summary>
+    /// Run @libp2p/mdns peer discovery (querying every 300 ms) and print a <c>peer:discovery</c> event for
+    /// every peer it finds. Defaults to false.
+    /// </summary>
+    public bool Mdns { get; init; }
+
+    /// <summary>
+    /// A command and its arguments that run node, e.g. <c>["ip", "netns", "exec", "ns1"]</c> to start it inside a
+    /// network namespace. Defaults to none: node is started directly.
+    /// </summary>
+    public IReadOnlyList<string> CommandPrefix { get; init; } = [];
+
     /// <summary>How long to wait for the ready line after starting node (npm ci is not counted). Defaults to 30 s.</summary>
     public TimeSpan ReadyTimeout { get; init; } = TimeSpan.FromSeconds(30);
 

@@ -1,10 +1,12 @@
 // One controllable js-libp2p node (TCP + Noise + Yamux, identify + push, ping, /quids/echo/1.0.0) for the interop tests.
 //
-//   node peer.mjs [--ip6] [--connection-monitor] [--dht | --dht-client]
+//   node peer.mjs [--ip6] [--connection-monitor] [--dht | --dht-client] [--mdns]
 //
 // stdout carries only JSON lines: first {"event":"ready","peerId":...,"addrs":[...],"protocols":[...]}, then one
 // answer per command, {"id":<same id>,"ok":true,...} or {"id":...,"ok":false,"error":"..."}, plus event lines
 // {"event":"peer:connect"|"peer:disconnect"|"peer:identify","peerId":...}. Logs go to stderr.
+// With --mdns (@libp2p/mdns peer discovery, querying every 300 ms so a test need not wait js's 10 s), each
+// discovered peer is also printed: {"event":"peer:discovery","peerId":...,"addrs":[...]}.
 // stdin carries one JSON command per line, {"id":1,"cmd":"dial","addr":"/ip4/..."}; commands run concurrently.
 //   dial {addr}                               -> {peerId, remoteAddr}
 //   ping {addr|peerId, count=1}               -> {rtts: [ms, ...]} (wall time per ping, new stream each)
@@ -37,6 +39,7 @@ import { ping } from '@libp2p/ping'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { multiaddr } from '@multiformats/multiaddr'
 import { pEvent } from 'p-event'
+import { mdns } from '@libp2p/mdns'
 import { kadDHT, passthroughMapper, EventTypes } from '@libp2p/kad-dht'
 import { CID } from 'multiformats/cid'
 import * as Digest from 'multiformats/hashes/digest'
@@ -49,6 +52,8 @@ const CHUNK_BYTES = 64 * 1024
 // Upper bound on one echo stream so a typo in a test cannot make this process allocate gigabytes.
 const MAX_ECHO_BYTES = 256 * 1024 * 1024
 const DEFAULT_TIMEOUT_MS = 60_000
+// mDNS query interval under --mdns: js's default is 10 s, too slow for a test; 300 ms is still gentle on lo.
+const MDNS_INTERVAL_MS = 300
 
 const args = new Set(process.argv.slice(2))
 const log = (m) => console.error(`[peer ${new Date().toISOString()}] ${m}`)
@@ -66,6 +71,7 @@ const node = await createLibp2p({
   // of 5 inbound connections per second per host would reset the extra ones at accept.
   connectionManager: { inboundConnectionThreshold: 1000 },
   transports: [tcp()],
+  peerDiscovery: args.has('--mdns') ? [mdns({ interval: MDNS_INTERVAL_MS })] : [],
   connectionEncrypters: [noise()],
   streamMuxers: [yamux()],
   services: {
@@ -130,6 +136,8 @@ node.addEventListener('peer:identify', (e) => {
   identified.set(r.peerId, r)
   out({ event: 'peer:identify', peerId: r.peerId })
 })
+node.addEventListener('peer:discovery', (e) =>
+  out({ event: 'peer:discovery', peerId: e.detail.id.toString(), addrs: e.detail.multiaddrs.map(a => a.toString()) }))
 node.addEventListener('peer:connect', (e) => out({ event: 'peer:connect', peerId: e.detail.toString() }))
 node.addEventListener('peer:disconnect', (e) => out({ event: 'peer:disconnect', peerId: e.detail.toString() }))
 

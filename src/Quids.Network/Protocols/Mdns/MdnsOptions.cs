@@ -27,6 +27,12 @@ public sealed class MdnsOptions
     /// <summary>Whether to use ff02::fb as well as 224.0.0.251. Defaults to true; without IPv6 on the host it is skipped.</summary>
     public bool UseIPv6 { get; set; } = true;
 
+    /// <summary>
+    /// Use loopback interfaces only, so nothing is announced beyond this machine: for local networks of nodes
+    /// (the devnet) and tests. Where loopback carries no multicast, mDNS cannot start. Defaults to false.
+    /// </summary>
+    public bool LoopbackOnly { get; set; }
+
     /// <summary>The UDP port. Defaults to 5353, the mDNS port every other libp2p node uses.</summary>
     public int Port { get; set; } = 5353;
 

@@ -19,6 +19,7 @@ internal sealed partial class MdnsService
     {
         NetworkInterface[] interfaces = NetworkInterface.GetAllNetworkInterfaces()
             .Where(n => n.SupportsMulticast && n.OperationalStatus != OperationalStatus.Down)
+            .Where(n => !_options.LoopbackOnly || n.NetworkInterfaceType == NetworkInterfaceType.Loopback)
             .ToArray();
         var v4 = new List<MdnsInterface>();
         var v6 = new List<MdnsInterface>();
@@ -40,7 +41,7 @@ internal sealed partial class MdnsService
         if (v4.Count == 0)
         {
             throw new MdnsException(
-                $"mdns: no network interface is up with multicast and an IPv4 address (saw {string.Join(", ", NetworkInterface.GetAllNetworkInterfaces().Select(n => $"{n.Name}: {n.OperationalStatus}, multicast {n.SupportsMulticast}"))}).");
+                $"mdns: no {(_options.LoopbackOnly ? "loopback " : "")}network interface is up with multicast and an IPv4 address (saw {string.Join(", ", NetworkInterface.GetAllNetworkInterfaces().Select(n => $"{n.Name}: {n.OperationalStatus}, multicast {n.SupportsMulticast}"))}).");
         }
 
         _sockets.Add(Open(AddressFamily.InterNetwork, MdnsProtocol.MulticastGroupV4, v4));

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 
-namespace Quids.Network.Tests.Protocols.Mdns;
+namespace Quids.Network.Tests.Support;
 
 /// <summary>
 /// A private Linux network namespace with only <c>lo</c> (up, multicast on), so multicast tests neither
