@@ -50,43 +50,12 @@ internal static class MultistreamCodec
     /// <exception cref="ProtocolNegotiationException">The bytes break the wire rules or the stream ended.</exception>
     public static async ValueTask<string> ReadMessageAsync(PipeReader reader, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(reader);
-        while (true)
-        {
-            ReadResult result = await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
-            if (result.IsCanceled)
-            {
-                throw new OperationCanceledException("multistream-select: the read was canceled.");
-            }
-
-            ReadOnlySequence<byte> buffer = result.Buffer;
-            string? message;
-            try
-            {
-                message = TryReadMessage(ref buffer);
-            }
-            catch (ProtocolNegotiationException)
-            {
-                reader.AdvanceTo(result.Buffer.Start);
-                throw;
-            }
-
-            if (message is not null)
-            {
-                reader.AdvanceTo(buffer.Start);
-                return message;
-            }
-
-            reader.AdvanceTo(buffer.Start, buffer.End);
-            if (result.IsCompleted)
-            {
-                throw new ProtocolNegotiationException(
-                    NegotiationFailure.EndOfStream,
-                    buffer.IsEmpty
-                        ? "multistream-select: the stream ended before the next message."
-                        : $"multistream-select: the stream ended inside a message ({buffer.Length} bytes of it received).");
-            }
-        }
+        var (message, unfinished) = await PipeMessageReader.ReadAsync<string>(reader, TryReadMessage, "multistream-select", cancellationToken).ConfigureAwait(false);
+        return message ?? throw new ProtocolNegotiationException(
+            NegotiationFailure.EndOfStream,
+            unfinished == 0
+                ? "multistream-select: the stream ended before the next message."
+                : $"multistream-select: the stream ended inside a message ({unfinished} bytes of it received).");
     }
 
     /// <summary>

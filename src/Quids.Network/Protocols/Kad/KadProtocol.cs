@@ -70,44 +70,10 @@ internal static class KadProtocol
     /// <exception cref="KadException">The message is too large or malformed, or the stream ended inside it.</exception>
     public static async ValueTask<KadMessage?> ReadMessageAsync(PipeReader reader, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(reader);
-        while (true)
-        {
-            ReadResult result = await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
-            ReadOnlySequence<byte> buffer = result.Buffer;
-            KadMessage? message;
-            try
-            {
-                message = TryReadMessage(ref buffer);
-            }
-            catch (KadException)
-            {
-                reader.AdvanceTo(result.Buffer.Start);
-                throw;
-            }
-
-            if (message is not null)
-            {
-                reader.AdvanceTo(buffer.Start);
-                return message;
-            }
-
-            reader.AdvanceTo(buffer.Start, buffer.End);
-            if (result.IsCanceled)
-            {
-                throw new OperationCanceledException("kad: the read was canceled.");
-            }
-
-            if (result.IsCompleted)
-            {
-                if (buffer.IsEmpty)
-                {
-                    return null;
-                }
-
-                throw new KadException(KadFailure.EndOfStream, $"kad: the stream ended inside a message ({buffer.Length} bytes of it received).");
-            }
-        }
+        var (message, unfinished) = await PipeMessageReader.ReadAsync<KadMessage>(reader, TryReadMessage, "kad", cancellationToken).ConfigureAwait(false);
+        return message is not null || unfinished == 0
+            ? message
+            : throw new KadException(KadFailure.EndOfStream, $"kad: the stream ended inside a message ({unfinished} bytes of it received).");
     }
 
     /// <summary>
