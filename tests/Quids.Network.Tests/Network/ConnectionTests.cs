@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Security.Cryptography;
 using Quids.Network.Core;
 using Quids.Network.Network;
@@ -64,6 +65,52 @@ public class ConnectionTests
 
         Assert.InRange(there, TimeSpan.FromTicks(1), TimeSpan.FromSeconds(5));
         Assert.InRange(back, TimeSpan.FromTicks(1), TimeSpan.FromSeconds(5));
+    }
+
+    [Fact]
+    public async Task Repeated_pings_share_one_stream()
+    {
+        await using var a = await TestNode.StartAsync();
+        await using var b = await TestNode.StartAsync();
+        int streams = 0;
+        b.Swarm.SetStreamHandler(PingProtocol.Id, async (incoming, ct) =>
+        {
+            Interlocked.Increment(ref streams);
+            await PingProtocol.RespondAsync(incoming.Stream, TimeProvider.System, ct);
+        });
+        var connection = await a.DialAsync(b);
+
+        for (int i = 0; i < 5; i++)
+        {
+            Assert.True(await a.Ping.PingAsync(connection) > TimeSpan.Zero);
+        }
+
+        Assert.Equal(1, Volatile.Read(ref streams));
+    }
+
+    [Fact]
+    public async Task A_ping_stream_the_peer_closed_is_replaced_without_failing_the_ping()
+    {
+        await using var a = await TestNode.StartAsync();
+        await using var b = await TestNode.StartAsync();
+        int streams = 0;
+        b.Swarm.SetStreamHandler(PingProtocol.Id, async (incoming, ct) =>
+        {
+            // A responder that ends its stream after one ping, as an idle timeout would.
+            Interlocked.Increment(ref streams);
+            var read = await incoming.Stream.Input.ReadAtLeastAsync(PingProtocol.PayloadLength, ct);
+            await incoming.Stream.Output.WriteAsync(read.Buffer.Slice(0, PingProtocol.PayloadLength).ToArray(), ct);
+            incoming.Stream.Input.AdvanceTo(read.Buffer.GetPosition(PingProtocol.PayloadLength));
+            await incoming.Stream.CloseWriteAsync();
+        });
+        var connection = await a.DialAsync(b);
+
+        for (int i = 0; i < 3; i++)
+        {
+            Assert.True(await a.Ping.PingAsync(connection) > TimeSpan.Zero);
+        }
+
+        Assert.Equal(3, Volatile.Read(ref streams));
     }
 
     [Fact]
