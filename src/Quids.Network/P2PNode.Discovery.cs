@@ -130,26 +130,29 @@ public sealed partial class P2PNode
             }
 
             tried.UnionWith(candidates.Select(c => c.PeerId));
-            var results = await Task.WhenAll(candidates.Select(c => DialEntryAsync(c, cancellationToken)));
+            var results = await Task.WhenAll(candidates.Select(c => DialFirstReachableAsync(c.DialAddresses, AddressSource.None, cancellationToken)));
             connected += results.Count(ok => ok);
         }
 
         return connected;
     }
 
-    /// <summary>Tries the entry's addresses, best first; each failure is recorded in the book by the dial.</summary>
-    private async Task<bool> DialEntryAsync(AddressBookEntry entry, CancellationToken cancellationToken)
+    /// <summary>
+    /// Dials <paramref name="addresses"/> in order until one connects; a failed dial (already logged and
+    /// recorded in the address book) moves on to the next. Cancellation of the caller propagates.
+    /// </summary>
+    private async Task<bool> DialFirstReachableAsync(IEnumerable<Multiaddress> addresses, AddressSource source, CancellationToken cancellationToken)
     {
-        foreach (var address in entry.DialAddresses)
+        foreach (var address in addresses)
         {
             try
             {
-                await ConnectAsync(address, AddressSource.None, cancellationToken);
+                await ConnectAsync(address, source, cancellationToken);
                 return true;
             }
-            catch (Exception e) when (e is IOException or InvalidOperationException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+            catch (Exception e) when (e is IOException or InvalidOperationException or TimeoutException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
             {
-                // Logged and recorded by the dial; the next address, then the next candidate, is tried.
+                // Logged and recorded by the dial; the next address is tried.
             }
         }
 

@@ -109,21 +109,13 @@ public sealed partial class P2PNode
     /// <summary>Tries the peer's announced addresses in order until one connects; failures are logged by the dial.</summary>
     private async Task DialMdnsPeerAsync(PeerId peer, IReadOnlyList<Multiaddress> addresses, CancellationToken cancellationToken)
     {
-        foreach (var address in addresses)
+        try
         {
-            try
-            {
-                await ConnectAsync(address.WithPeerId(peer), AddressSource.Mdns, cancellationToken);
-                return;
-            }
-            catch (Exception e) when (e is IOException or InvalidOperationException or TimeoutException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
-            {
-                // Logged and recorded by the dial; the next address is tried.
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
+            await DialFirstReachableAsync(addresses.Select(a => a.WithPeerId(peer)), AddressSource.Mdns, cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            // The node is stopping.
         }
     }
 }
