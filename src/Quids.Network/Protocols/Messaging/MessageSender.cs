@@ -13,7 +13,8 @@ internal sealed class MessageSender
     private readonly NetworkConnection _connection;
     private readonly MessagingOptions _options;
     private readonly Channel<PendingMessage> _queue;
-    private readonly Task _loop;
+    // Started by the first message, so an instance a concurrent dictionary creates and then discards costs nothing.
+    private readonly Lazy<Task> _loop;
 
     public MessageSender(NetworkConnection connection, MessagingOptions options)
     {
@@ -24,13 +25,14 @@ internal sealed class MessageSender
             SingleReader = true,
             FullMode = BoundedChannelFullMode.Wait,
         });
-        _loop = Task.Run(RunAsync);
+        _loop = new Lazy<Task>(() => Task.Run(RunAsync));
     }
 
     /// <summary>Completes when the message has been handed to the connection's socket.</summary>
     public async Task SendAsync(ReadOnlyMemory<byte> message, CancellationToken cancellationToken)
     {
         var pending = new PendingMessage(message);
+        _ = _loop.Value;
         try
         {
             await _queue.Writer.WriteAsync(pending, cancellationToken);
@@ -44,13 +46,13 @@ internal sealed class MessageSender
     }
 
     /// <summary>True once the sender has stopped (completed or failed); a new one is needed for more messages.</summary>
-    public bool IsClosed => _loop.IsCompleted || _queue.Reader.Completion.IsCompleted;
+    public bool IsClosed => (_loop.IsValueCreated && _loop.Value.IsCompleted) || _queue.Reader.Completion.IsCompleted;
 
     /// <summary>Stops accepting messages; queued ones are still written unless the connection is gone.</summary>
     public Task CompleteAsync()
     {
         _queue.Writer.TryComplete();
-        return _loop;
+        return _loop.IsValueCreated ? _loop.Value : Task.CompletedTask;
     }
 
     private async Task RunAsync()

@@ -57,18 +57,12 @@ internal sealed class MessagingService
             throw new ConnectionLostException($"/quids/msg/1.0.0: the connection to {connection.RemotePeerId} has ended.");
         }
 
-        var sender = _senders.GetOrAdd(connection.Id, static (_, state) => new MessageSender(state.connection, state.options), (connection, options: _options));
-        if (sender.IsClosed)
-        {
-            // The previous stream failed (e.g. the peer reset it): the next message opens a new one.
-            var fresh = new MessageSender(connection, _options);
-            sender = _senders.TryUpdate(connection.Id, fresh, sender) ? fresh : _senders[connection.Id];
-            if (sender != fresh)
-            {
-                _ = fresh.CompleteAsync();
-            }
-        }
-
+        // A sender whose stream failed (e.g. the peer reset it) is replaced: the next message opens a new stream.
+        var sender = _senders.AddOrUpdate(
+            connection.Id,
+            static (_, state) => new MessageSender(state.Connection, state.Options),
+            static (_, existing, state) => existing.IsClosed ? new MessageSender(state.Connection, state.Options) : existing,
+            (Connection: connection, Options: _options));
         return sender.SendAsync(message, cancellationToken);
     }
 
