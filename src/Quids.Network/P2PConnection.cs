@@ -24,6 +24,7 @@ public sealed class P2PConnection
     private DateTimeOffset? _endedAt;
     private bool _ended;
     private NetworkConnection? _connection;
+    private PeerInfo? _sender;
 
     internal P2PConnection(Multiaddress dialedAddress, ConnectionDirection direction, TimeProvider time)
     {
@@ -131,11 +132,23 @@ public sealed class P2PConnection
         StateChanged?.Invoke(this, new ConnectionStateChangedEventArgs(previous, state, error));
     }
 
-    internal void CountSent() => Touch(ref _messagesSent);
+    internal void CountSent(int messages) => Touch(ref _messagesSent, messages);
 
-    internal void CountReceived() => Touch(ref _messagesReceived);
+    internal void CountReceived() => Touch(ref _messagesReceived, 1);
 
-    internal void CountError() => Interlocked.Increment(ref _errors);
+    internal void CountError(int errors = 1) => Interlocked.Add(ref _errors, errors);
+
+    /// <summary>Who sent the messages received on <paramref name="network"/>; one instance shared by all of them.</summary>
+    internal PeerInfo Sender(NetworkConnection network)
+    {
+        var sender = _sender;
+        if (sender is null || sender.Port != Port || !ReferenceEquals(sender.Address, Address) || !ReferenceEquals(sender.PeerId, network.RemotePeerId))
+        {
+            _sender = sender = new PeerInfo(network.RemotePeerId, Address, Port);
+        }
+
+        return sender;
+    }
 
     internal void RecordRtt(TimeSpan rtt) => Interlocked.Exchange(ref _lastRttTicks, rtt.Ticks);
 
@@ -150,9 +163,9 @@ public sealed class P2PConnection
         return dialed.TryGetTcpEndPoint(out var ep) && ep is IPEndPoint ip && ip.Port == port && addresses.Contains(ip.Address);
     }
 
-    private void Touch(ref long counter)
+    private void Touch(ref long counter, int messages)
     {
-        Interlocked.Increment(ref counter);
+        Interlocked.Add(ref counter, messages);
         Interlocked.Exchange(ref _lastMessageTicks, _time.GetUtcNow().UtcTicks);
     }
 }

@@ -7,7 +7,11 @@ namespace Quids.Network;
 
 /// <summary>Handles an application message; runs in order per peer, in parallel across peers.</summary>
 /// <param name="peer">Who sent it.</param>
-/// <param name="message">The message bytes; valid after the handler returns (each message has its own buffer).</param>
+/// <param name="message">
+/// The message bytes; valid after the handler returns and never overwritten. Messages of up to 512 bytes share an
+/// 8 KiB array with their neighbours (one allocation per many messages), so keeping one keeps that array alive:
+/// copy it (<c>ToArray</c>) to keep many small messages for long.
+/// </param>
 public delegate void MessageHandler(PeerInfo peer, ReadOnlyMemory<byte> message);
 
 /// <summary>Handles an application message asynchronously; the next message of the same peer waits for it.</summary>
@@ -15,7 +19,7 @@ public delegate void MessageHandler(PeerInfo peer, ReadOnlyMemory<byte> message)
 /// <param name="message">The message bytes.</param>
 public delegate ValueTask AsyncMessageHandler(PeerInfo peer, ReadOnlyMemory<byte> message);
 
-public sealed partial class P2PNode
+public sealed partial class P2PNode : IMessageSendObserver
 {
     private AsyncMessageHandler[] _handlers = [];
 
@@ -45,12 +49,12 @@ public sealed partial class P2PNode
 
     /// <summary>
     /// Sends <paramref name="message"/> to the connected peer at <paramref name="host"/>:<paramref name="port"/>
-    /// (the address it was dialed at, connected from, or advertises). Completes once the message is handed to
-    /// the socket.
+    /// (the address it was dialed at, connected from, or advertises). Completes once the message is accepted into
+    /// the connection's send buffer; see <see cref="SendMessageToPeerAsync(PeerId, ReadOnlyMemory{byte}, CancellationToken)"/>.
     /// </summary>
     /// <exception cref="PeerNotConnectedException">No connected peer has that address.</exception>
     /// <exception cref="MessageTooLargeException">The message exceeds <see cref="P2PNodeOptions.BufferSize"/>.</exception>
-    /// <exception cref="ConnectionLostException">The connection ended before the message was handed to the socket.</exception>
+    /// <exception cref="ConnectionLostException">The connection ended before the message was accepted.</exception>
     public Task SendMessageToPeerAsync(string host, int port, ReadOnlyMemory<byte> message, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(host);
@@ -60,10 +64,19 @@ public sealed partial class P2PNode
         return SendAsync(connection, message, cancellationToken);
     }
 
-    /// <summary>Sends <paramref name="message"/> to a connected peer by id; completes once handed to the socket.</summary>
+    /// <summary>
+    /// Sends <paramref name="message"/> to a connected peer by id. Completes once the message is accepted into the
+    /// connection's send buffer: at once (the returned task is already complete) while the buffer has room, later
+    /// when back-pressure applies (the peer reads slower than we send; the buffer holds at most about 256 KiB per
+    /// peer). Until the task completes, <paramref name="message"/> must not change; afterwards the node has copied
+    /// it. An accepted message is sent in order after those accepted before it, exactly once, and a graceful
+    /// <see cref="StopAsync"/> still delivers it; it is lost only if the connection breaks (reset, crash, timeout)
+    /// before its bytes reach the peer. A task faulted with <see cref="ConnectionLostException"/> means the message
+    /// was not accepted and not sent.
+    /// </summary>
     /// <exception cref="PeerNotConnectedException">The peer is not connected.</exception>
     /// <exception cref="MessageTooLargeException">The message exceeds <see cref="P2PNodeOptions.BufferSize"/>.</exception>
-    /// <exception cref="ConnectionLostException">The connection ended before the message was handed to the socket.</exception>
+    /// <exception cref="ConnectionLostException">The connection ended before the message was accepted.</exception>
     public Task SendMessageToPeerAsync(PeerId peer, ReadOnlyMemory<byte> message, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(peer);
@@ -73,8 +86,8 @@ public sealed partial class P2PNode
     }
 
     /// <summary>
-    /// Sends <paramref name="message"/> to every connected peer and reports, per peer, whether it was handed to
-    /// the socket. One slow or failing peer does not hold up or fail the others.
+    /// Sends <paramref name="message"/> to every connected peer and reports, per peer, whether it was accepted into
+    /// the connection's send buffer. One slow or failing peer does not hold up or fail the others.
     /// </summary>
     /// <exception cref="MessageTooLargeException">The message exceeds <see cref="P2PNodeOptions.BufferSize"/>; sent to nobody.</exception>
     public async Task<BroadcastResult> BroadcastMessageAsync(ReadOnlyMemory<byte> message, CancellationToken cancellationToken = default)
@@ -101,46 +114,137 @@ public sealed partial class P2PNode
         return new BroadcastResult(outcomes.ToDictionary(o => o.Item1, o => o.Item2));
     }
 
-    private async Task SendAsync(P2PConnection connection, ReadOnlyMemory<byte> message, CancellationToken cancellationToken)
+    private Task SendAsync(P2PConnection connection, ReadOnlyMemory<byte> message, CancellationToken cancellationToken)
     {
-        var network = connection.Network ?? throw new PeerNotConnectedException($"{connection} is not connected.");
+        Task task;
+        SendOutcome outcome;
         try
         {
-            await _messaging!.SendAsync(network, message, cancellationToken);
-            connection.CountSent();
-            Interlocked.Increment(ref _messagesSent);
+            var network = connection.Network ?? throw new PeerNotConnectedException($"{connection} is not connected.");
+            task = _messaging!.SendAsync(network, message, cancellationToken, out outcome);
         }
-        catch (Exception e) when (e is not MessageTooLargeException and not OperationCanceledException)
+        catch (MessageTooLargeException e)
         {
-            connection.CountError();
-            Interlocked.Increment(ref _errors);
-            throw;
+            return Task.FromException(e);
+        }
+        catch (Exception e)
+        {
+            CountSendErrors(connection, 1);
+            return Task.FromException(e);
+        }
+
+        // Queued messages are counted by the messaging service's observer when they settle (IMessageSendObserver).
+        if (outcome == SendOutcome.Accepted)
+        {
+            CountSent(connection, 1);
+        }
+        else if (outcome == SendOutcome.Failed && task.IsFaulted)
+        {
+            CountSendErrors(connection, 1);
+        }
+
+        return task;
+    }
+
+    void IMessageSendObserver.OnAccepted(NetworkConnection network, int messages)
+    {
+        if (_connections.TryGetValue(network.Id, out var connection))
+        {
+            CountSent(connection, messages);
         }
     }
 
-    private async ValueTask OnMessageAsync(NetworkConnection network, ReadOnlyMemory<byte> message)
+    void IMessageSendObserver.OnFailed(NetworkConnection network, int messages)
+    {
+        if (_connections.TryGetValue(network.Id, out var connection))
+        {
+            CountSendErrors(connection, messages);
+        }
+        else
+        {
+            Interlocked.Add(ref _errors, messages);
+        }
+    }
+
+    private void CountSent(P2PConnection connection, int messages)
+    {
+        connection.CountSent(messages);
+        Interlocked.Add(ref _messagesSent, messages);
+    }
+
+    private void CountSendErrors(P2PConnection connection, int messages)
+    {
+        connection.CountError(messages);
+        Interlocked.Add(ref _errors, messages);
+    }
+
+    /// <summary>
+    /// Runs the handlers of one received message; synchronous handlers complete it without a state machine, an
+    /// asynchronous one that has not finished hands the rest to <see cref="ContinueHandlersAsync"/>.
+    /// </summary>
+    private ValueTask OnMessageAsync(NetworkConnection network, ReadOnlyMemory<byte> message)
     {
         if (!_connections.TryGetValue(network.Id, out var connection))
         {
-            return;
+            return ValueTask.CompletedTask;
         }
 
         connection.CountReceived();
         Interlocked.Increment(ref _messagesReceived);
-        var peer = new PeerInfo(network.RemotePeerId, connection.Address, connection.Port);
-        foreach (var handler in Volatile.Read(ref _handlers))
+        var peer = connection.Sender(network);
+        var handlers = Volatile.Read(ref _handlers);
+        for (int i = 0; i < handlers.Length; i++)
         {
+            ValueTask pending;
             try
             {
-                await handler(peer, message);
+                pending = handlers[i](peer, message);
             }
             catch (Exception e)
             {
-                connection.CountError();
-                Interlocked.Increment(ref _errors);
-                NodeLog.HandlerFailed(_logger, network.RemotePeerId, e);
+                HandlerFailed(connection, network, e);
+                continue;
+            }
+
+            if (!pending.IsCompletedSuccessfully)
+            {
+                return ContinueHandlersAsync(pending, handlers, i + 1, peer, message, connection, network);
             }
         }
+
+        return ValueTask.CompletedTask;
+    }
+
+    private async ValueTask ContinueHandlersAsync(
+        ValueTask pending, AsyncMessageHandler[] handlers, int next, PeerInfo peer, ReadOnlyMemory<byte> message, P2PConnection connection, NetworkConnection network)
+    {
+        try
+        {
+            await pending;
+        }
+        catch (Exception e)
+        {
+            HandlerFailed(connection, network, e);
+        }
+
+        for (int i = next; i < handlers.Length; i++)
+        {
+            try
+            {
+                await handlers[i](peer, message);
+            }
+            catch (Exception e)
+            {
+                HandlerFailed(connection, network, e);
+            }
+        }
+    }
+
+    private void HandlerFailed(P2PConnection connection, NetworkConnection network, Exception e)
+    {
+        connection.CountError();
+        Interlocked.Increment(ref _errors);
+        NodeLog.HandlerFailed(_logger, network.RemotePeerId, e);
     }
 
     private void OnProtocolViolation(NetworkConnection network, string reason)

@@ -133,10 +133,11 @@ public sealed partial class P2PNode : IAsyncDisposable
         _messaging = new MessagingService(_swarm, new MessagingOptions
         {
             MaxMessageSize = _options.BufferSize,
-            MaxQueuedMessagesPerPeer = _options.MaxQueuedMessagesPerPeer,
+            MaxBatchMessages = _options.MaxQueuedMessagesPerPeer,
         })
         {
             MessageReceived = OnMessageAsync,
+            SendObserver = this,
         };
         _messaging.ProtocolViolation += OnProtocolViolation;
         _identify.Identified += OnIdentified;

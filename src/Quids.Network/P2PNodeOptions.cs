@@ -65,8 +65,10 @@ public sealed class P2PNodeOptions
     public TimeSpan ReconnectMaxDelay { get; set; } = TimeSpan.FromSeconds(60);
 
     /// <summary>
-    /// Most application messages queued for one peer before <see cref="P2PNode.SendMessageToPeerAsync(Core.PeerId, ReadOnlyMemory{byte}, CancellationToken)"/>
-    /// waits for room (back-pressure instead of unbounded memory). Defaults to 4096.
+    /// Most application messages written into one peer's send buffer between two flushes of it (with at most 64 KiB
+    /// of message bytes); the send that reaches it flushes. Beyond the buffer's room,
+    /// <see cref="P2PNode.SendMessageToPeerAsync(Core.PeerId, ReadOnlyMemory{byte}, CancellationToken)"/> waits
+    /// (back-pressure instead of unbounded memory). Defaults to 4096.
     /// </summary>
     public int MaxQueuedMessagesPerPeer { get; set; } = 4096;
 

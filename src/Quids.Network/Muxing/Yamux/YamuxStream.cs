@@ -64,6 +64,8 @@ internal sealed partial class YamuxStream : IMuxedStream
 
     public bool IsOutbound { get; }
 
+    public bool IsReset => Volatile.Read(ref _reset);
+
     /// <summary>Inbound only: the application has accepted it (so it no longer counts against the ACK backlog).</summary>
     public bool Accepted { get; set; }
 

@@ -1,145 +1,195 @@
-using System.Threading.Channels;
+using System.IO.Pipelines;
 using Quids.Network.Muxing;
 using Quids.Network.Network;
 
 namespace Quids.Network.Protocols.Messaging;
 
 /// <summary>
-/// The outbound half of <c>/quids/msg/1.0.0</c> for one connection: callers enqueue into a bounded channel and
-/// one loop packs everything queued into the peer's stream, flushes once per batch, then releases the callers.
+/// The outbound half of <c>/quids/msg/1.0.0</c> for one connection. While the peer's stream is open and its send
+/// buffer has room, a caller appends its frame straight into the stream's send pipe under a short lock and gets a
+/// completed task (the fast path: no allocation, no thread hop); the first message of a batch schedules one flush
+/// on the thread pool, and the caller that fills a batch flushes it itself. Messages that arrive while the stream
+/// is being opened, while a flush waits for room (back-pressure) or while the sender drains, queue in order and
+/// share one task per group; the pump (<c>MessageSender.Pump.cs</c>) moves them into the buffer as room appears.
 /// </summary>
-internal sealed class MessageSender
+internal sealed partial class MessageSender : IThreadPoolWorkItem
 {
+    private readonly Lock _gate = new();
     private readonly NetworkConnection _connection;
     private readonly MessagingOptions _options;
-    private readonly Channel<PendingMessage> _queue;
-    // Started by the first message, so an instance a concurrent dictionary creates and then discards costs nothing.
-    private readonly Lazy<Task> _loop;
+    private readonly IMessageSendObserver? _observer;
+    private readonly Queue<WaitingMessage> _waiting = new();
+    private readonly TaskCompletionSource _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private IMuxedStream? _stream;
+    private PipeWriter? _output;
+    private int _unflushedBytes;
+    private int _unflushedMessages;
+    private bool _flushQueued;
 
-    public MessageSender(NetworkConnection connection, MessagingOptions options)
+    // True while the pump owns the writer's flushes (opening, back-pressure, draining, failed): no fast path then.
+    private bool _pumping;
+
+    // Set once (by CompleteAsync or a failure): no message is taken any more.
+    private bool _completing;
+    private Exception? _failure;
+
+    // The group that messages queued from now on join; the pump starts a new one at each pass.
+    private TaskCompletionSource? _group;
+
+    public MessageSender(NetworkConnection connection, MessagingOptions options, IMessageSendObserver? observer)
     {
         _connection = connection;
         _options = options;
-        _queue = Channel.CreateBounded<PendingMessage>(new BoundedChannelOptions(options.MaxQueuedMessagesPerPeer)
-        {
-            SingleReader = true,
-            FullMode = BoundedChannelFullMode.Wait,
-        });
-        _loop = new Lazy<Task>(() => Task.Run(RunAsync));
+        _observer = observer;
     }
 
-    /// <summary>Completes when the message has been handed to the connection's socket.</summary>
-    public async Task SendAsync(ReadOnlyMemory<byte> message, CancellationToken cancellationToken)
+    /// <summary>True once the sender stops taking messages (closing, closed or failed); a new one is needed.</summary>
+    public bool IsClosed => Volatile.Read(ref _completing);
+
+    /// <summary>
+    /// Takes one message. <see cref="SendOutcome.Accepted"/>: the frame is in the stream's send buffer and the
+    /// returned task is complete. <see cref="SendOutcome.Queued"/>: the task completes when the frame enters the
+    /// buffer (the observer counts it then). <see cref="SendOutcome.Failed"/>: the task is faulted with
+    /// <see cref="ConnectionLostException"/>.
+    /// </summary>
+    public Task SendAsync(ReadOnlyMemory<byte> message, CancellationToken cancellationToken, out SendOutcome outcome)
     {
-        var pending = new PendingMessage(message);
-        _ = _loop.Value;
-        try
+        Task task;
+        bool queueFlush = false;
+        bool startPump = false;
+        ValueTask<FlushResult> pumpFlush = default;
+        lock (_gate)
         {
-            await _queue.Writer.WriteAsync(pending, cancellationToken);
-        }
-        catch (ChannelClosedException e)
-        {
-            throw new ConnectionLostException($"/quids/msg/1.0.0: the connection to {_connection.RemotePeerId} has ended.", e.InnerException);
-        }
-
-        await pending.Completion.Task.WaitAsync(cancellationToken);
-    }
-
-    /// <summary>True once the sender has stopped (completed or failed); a new one is needed for more messages.</summary>
-    public bool IsClosed => (_loop.IsValueCreated && _loop.Value.IsCompleted) || _queue.Reader.Completion.IsCompleted;
-
-    /// <summary>Stops accepting messages; queued ones are still written unless the connection is gone.</summary>
-    public Task CompleteAsync()
-    {
-        _queue.Writer.TryComplete();
-        return _loop.IsValueCreated ? _loop.Value : Task.CompletedTask;
-    }
-
-    private async Task RunAsync()
-    {
-        var batch = new List<PendingMessage>();
-        IMuxedStream? stream = null;
-        Exception? failure = null;
-        try
-        {
-            var reader = _queue.Reader;
-            while (await reader.WaitToReadAsync())
+            if (_completing)
             {
-                stream ??= await _connection.OpenStreamAsync(MessagingProtocol.Id, _options.StreamOpenTimeout);
-                int bytes = 0;
-                while (bytes < _options.MaxBatchBytes && reader.TryRead(out var pending))
-                {
-                    MessagingProtocol.WriteFrame(stream.Output, pending.Message.Span);
-                    bytes += pending.Message.Length + 1;
-                    batch.Add(pending);
-                }
-
-                var flush = await stream.Output.FlushAsync();
-                if (flush.IsCompleted)
-                {
-                    throw new IOException("the peer stopped reading its message stream");
-                }
-
-                foreach (var sent in batch)
-                {
-                    sent.Completion.TrySetResult();
-                }
-
-                batch.Clear();
+                outcome = SendOutcome.Failed;
+                return Task.FromException(Lost(_failure));
             }
 
-            if (stream is not null)
+            if (!_pumping && _output is not null && !_stream!.IsReset)
             {
-                await stream.CloseWriteAsync();
-
-                // The remote closes its side once its handlers have taken every message: waiting for that makes a
-                // graceful stop lossless (closing the connection earlier could reset data still in flight).
-                while (true)
+                MessagingProtocol.WriteFrame(_output, message.Span);
+                _unflushedBytes += message.Length;
+                if (++_unflushedMessages >= _options.MaxBatchMessages || _unflushedBytes >= _options.MaxBatchBytes)
                 {
-                    var read = await stream.Input.ReadAsync();
-                    stream.Input.AdvanceTo(read.Buffer.End);
-                    if (read.IsCompleted || read.IsCanceled)
+                    // A full batch is flushed by the caller that filled it: the buffer never outgrows the bound
+                    // while the scheduled flush waits for a thread.
+                    var flush = FlushLocked();
+                    if (!IsGood(ref flush))
                     {
-                        break;
+                        _pumping = startPump = true;
+                        pumpFlush = flush;
                     }
                 }
-            }
-        }
-        catch (Exception e)
-        {
-            failure = e;
-        }
-        finally
-        {
-            var lost = failure is null ? null : new ConnectionLostException(
-                $"/quids/msg/1.0.0: the message stream to {_connection.RemotePeerId} failed: {failure.Message}", failure);
-            _queue.Writer.TryComplete(lost);
-            foreach (var pending in batch)
-            {
-                pending.Completion.TrySetException(lost ?? new ConnectionLostException("/quids/msg/1.0.0: sender stopped."));
-            }
-
-            while (_queue.Reader.TryRead(out var queued))
-            {
-                queued.Completion.TrySetException(lost ?? new ConnectionLostException("/quids/msg/1.0.0: sender stopped."));
-            }
-
-            if (stream is not null)
-            {
-                if (failure is not null)
+                else if (!_flushQueued)
                 {
-                    stream.Reset();
+                    _flushQueued = queueFlush = true;
                 }
 
-                await stream.DisposeAsync();
+                outcome = SendOutcome.Accepted;
+                task = Task.CompletedTask;
+            }
+            else
+            {
+                var group = _group ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                _waiting.Enqueue(new WaitingMessage(message, group));
+                startPump = !_pumping;
+                _pumping = true;
+                outcome = SendOutcome.Queued;
+                task = group.Task;
             }
         }
+
+        if (queueFlush)
+        {
+            ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+        }
+
+        if (startPump)
+        {
+            _ = PumpAsync(pumpFlush);
+        }
+
+        return task.IsCompleted || !cancellationToken.CanBeCanceled ? task : task.WaitAsync(cancellationToken);
     }
 
-    private sealed class PendingMessage(ReadOnlyMemory<byte> message)
+    /// <summary>
+    /// Stops taking messages; what is buffered or queued is still written, then the stream is half-closed and the
+    /// remote's close awaited (unless the connection is gone). Completes when the sender has finished.
+    /// </summary>
+    public Task CompleteAsync()
     {
-        public ReadOnlyMemory<byte> Message { get; } = message;
+        bool startPump;
+        lock (_gate)
+        {
+            if (_completing)
+            {
+                return _done.Task;
+            }
 
-        public TaskCompletionSource Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+            Volatile.Write(ref _completing, true);
+            startPump = !_pumping;
+            _pumping = true;
+        }
+
+        if (startPump)
+        {
+            _ = PumpAsync(default);
+        }
+
+        return _done.Task;
     }
+
+    /// <summary>The scheduled flush of a batch that did not fill up.</summary>
+    void IThreadPoolWorkItem.Execute()
+    {
+        ValueTask<FlushResult> flush;
+        lock (_gate)
+        {
+            _flushQueued = false;
+            if (_pumping || _unflushedMessages == 0)
+            {
+                return;
+            }
+
+            flush = FlushLocked();
+            if (IsGood(ref flush))
+            {
+                return;
+            }
+
+            _pumping = true;
+        }
+
+        _ = PumpAsync(flush);
+    }
+
+    private ValueTask<FlushResult> FlushLocked()
+    {
+        _unflushedBytes = 0;
+        _unflushedMessages = 0;
+        return _output!.FlushAsync();
+    }
+
+    /// <summary>
+    /// True when the flush completed at once and the stream still reads; otherwise the pump takes over (it waits
+    /// for room or fails the sender). A completed result is unwrapped so that the task is consumed only once.
+    /// </summary>
+    private static bool IsGood(ref ValueTask<FlushResult> flush)
+    {
+        if (!flush.IsCompletedSuccessfully)
+        {
+            return false;
+        }
+
+        var result = flush.Result;
+        flush = new ValueTask<FlushResult>(result);
+        return !result.IsCompleted && !result.IsCanceled;
+    }
+
+    private ConnectionLostException Lost(Exception? failure) => failure is null
+        ? new ConnectionLostException($"/quids/msg/1.0.0: the sender to {_connection.RemotePeerId} has stopped.")
+        : new ConnectionLostException($"/quids/msg/1.0.0: the message stream to {_connection.RemotePeerId} failed: {failure.Message}", failure);
+
+    private readonly record struct WaitingMessage(ReadOnlyMemory<byte> Message, TaskCompletionSource Group);
 }

@@ -11,8 +11,9 @@ internal delegate ValueTask MessageReceivedHandler(NetworkConnection connection,
 
 /// <summary>
 /// <c>/quids/msg/1.0.0</c> on a node: one sender per connection, and a reader per inbound message stream
-/// that hands each message to <see cref="MessageReceived"/> before reading the next (so a slow handler
-/// slows only its own peer, through the stream's flow control).
+/// that hands each message to <see cref="MessageReceived"/> before taking the next (so a slow handler
+/// slows only its own peer, through the stream's flow control). The reader parses every frame a read brings and
+/// calls the handler inline; each message gets memory of its own that is never reused (<see cref="MessageSlab"/>).
 /// </summary>
 internal sealed class MessagingService
 {
@@ -42,10 +43,16 @@ internal sealed class MessagingService
     /// <summary>Raised when a peer broke the protocol (oversized or malformed frame); its stream was reset.</summary>
     public event Action<NetworkConnection, string>? ProtocolViolation;
 
-    /// <summary>Sends one message; completes once it is handed to the socket.</summary>
+    /// <summary>Told how queued messages end, for statistics (see <see cref="MessageSender.SendAsync"/>).</summary>
+    public IMessageSendObserver? SendObserver { get; init; }
+
+    /// <summary>
+    /// Sends one message; completes once it is in the connection's send buffer (at once unless back-pressure
+    /// applies). See <see cref="MessageSender.SendAsync"/> for <paramref name="outcome"/>.
+    /// </summary>
     /// <exception cref="MessageTooLargeException">The message exceeds <see cref="MessagingOptions.MaxMessageSize"/>.</exception>
     /// <exception cref="ConnectionLostException">The connection ended first.</exception>
-    public Task SendAsync(NetworkConnection connection, ReadOnlyMemory<byte> message, CancellationToken cancellationToken = default)
+    public Task SendAsync(NetworkConnection connection, ReadOnlyMemory<byte> message, CancellationToken cancellationToken, out SendOutcome outcome)
     {
         if (message.Length > _options.MaxMessageSize)
         {
@@ -57,13 +64,23 @@ internal sealed class MessagingService
             throw new ConnectionLostException($"/quids/msg/1.0.0: the connection to {connection.RemotePeerId} has ended.");
         }
 
-        // A sender whose stream failed (e.g. the peer reset it) is replaced: the next message opens a new stream.
-        var sender = _senders.AddOrUpdate(
-            connection.Id,
-            static (_, state) => new MessageSender(state.Connection, state.Options),
-            static (_, existing, state) => existing.IsClosed ? new MessageSender(state.Connection, state.Options) : existing,
-            (Connection: connection, Options: _options));
-        return sender.SendAsync(message, cancellationToken);
+        if (cancellationToken.IsCancellationRequested)
+        {
+            outcome = SendOutcome.Failed;
+            return Task.FromCanceled(cancellationToken);
+        }
+
+        if (!_senders.TryGetValue(connection.Id, out var sender) || sender.IsClosed)
+        {
+            // A sender whose stream failed (e.g. the peer reset it) is replaced: the next message opens a new stream.
+            sender = _senders.AddOrUpdate(
+                connection.Id,
+                static (_, state) => new MessageSender(state.Connection, state.Options, state.Observer),
+                static (_, existing, state) => existing.IsClosed ? new MessageSender(state.Connection, state.Options, state.Observer) : existing,
+                (Connection: connection, Options: _options, Observer: SendObserver));
+        }
+
+        return sender.SendAsync(message, cancellationToken, out outcome);
     }
 
     /// <summary>Lets every sender write what is queued, then closes the message streams.</summary>
@@ -73,6 +90,7 @@ internal sealed class MessagingService
     {
         var input = incoming.Stream.Input;
         var connection = incoming.Connection;
+        var slab = new MessageSlab();
         while (true)
         {
             var result = await input.ReadAsync(cancellationToken);
@@ -81,27 +99,25 @@ internal sealed class MessagingService
             {
                 while (true)
                 {
-                    var status = MessagingProtocol.TryReadFrame(ref buffer, _options.MaxMessageSize, out var frame, out ulong declared);
+                    var status = Dispatch(ref buffer, connection, slab, out var pending, out ulong declared);
+                    if (status == FrameStatus.Frame)
+                    {
+                        // A handler did not finish synchronously: the next message of this peer waits for it.
+                        await pending;
+                        continue;
+                    }
+
                     if (status == FrameStatus.NeedMoreData)
                     {
                         break;
                     }
 
-                    if (status != FrameStatus.Frame)
-                    {
-                        string reason = status == FrameStatus.TooLarge
-                            ? $"a message of {declared} bytes exceeds the limit of {_options.MaxMessageSize} bytes"
-                            : "a message length prefix is not a valid varint";
-                        Violation(connection, reason);
-                        incoming.Stream.Reset();
-                        return;
-                    }
-
-                    var handler = MessageReceived;
-                    if (handler is not null)
-                    {
-                        await handler(connection, frame.ToArray());
-                    }
+                    string reason = status == FrameStatus.TooLarge
+                        ? $"a message of {declared} bytes exceeds the limit of {_options.MaxMessageSize} bytes"
+                        : "a message length prefix is not a valid varint";
+                    Violation(connection, reason);
+                    incoming.Stream.Reset();
+                    return;
                 }
 
                 if (result.IsCompleted)
@@ -119,6 +135,63 @@ internal sealed class MessagingService
                 input.AdvanceTo(buffer.Start, buffer.End);
             }
         }
+    }
+
+    /// <summary>
+    /// Hands the complete frames at the start of <paramref name="buffer"/> to the handler, one after another and
+    /// without a thread hop, advancing the buffer past each. Returns <see cref="FrameStatus.Frame"/> with
+    /// <paramref name="pending"/> when a handler has not finished (the caller awaits it, then calls again),
+    /// <see cref="FrameStatus.NeedMoreData"/> at an incomplete frame, or the violation found.
+    /// </summary>
+    private FrameStatus Dispatch(ref ReadOnlySequence<byte> buffer, NetworkConnection connection, MessageSlab slab, out ValueTask pending, out ulong declared)
+    {
+        pending = default;
+        declared = 0;
+        var handler = MessageReceived;
+        ulong limit = (ulong)_options.MaxMessageSize;
+        while (true)
+        {
+            // Frames wholly inside the first segment are parsed from its span: the common case, and the cheap one.
+            ReadOnlySpan<byte> span = buffer.FirstSpan;
+            int offset = 0;
+            while (Varint.TryRead(span[offset..], out ulong length, out int prefix) == VarintStatus.Done &&
+                   length <= limit && length <= (ulong)(span.Length - offset - prefix))
+            {
+                var message = slab.Copy(span.Slice(offset + prefix, (int)length));
+                offset += prefix + (int)length;
+                if (handler is not null && !Invoke(handler, connection, message, ref pending))
+                {
+                    buffer = buffer.Slice(offset);
+                    return FrameStatus.Frame;
+                }
+            }
+
+            buffer = buffer.Slice(offset);
+
+            // A frame across segments, an incomplete frame, or a violation.
+            var status = MessagingProtocol.TryReadFrame(ref buffer, _options.MaxMessageSize, out var frame, out declared);
+            if (status != FrameStatus.Frame)
+            {
+                return status;
+            }
+
+            if (handler is not null && !Invoke(handler, connection, slab.Copy(frame), ref pending))
+            {
+                return FrameStatus.Frame;
+            }
+        }
+    }
+
+    private static bool Invoke(MessageReceivedHandler handler, NetworkConnection connection, ReadOnlyMemory<byte> message, ref ValueTask pending)
+    {
+        var task = handler(connection, message);
+        if (task.IsCompletedSuccessfully)
+        {
+            return true;
+        }
+
+        pending = task;
+        return false;
     }
 
     private void Violation(NetworkConnection connection, string reason)
