@@ -7,10 +7,10 @@ public sealed class BroadcastResult
 {
     internal BroadcastResult(IReadOnlyDictionary<PeerId, Exception?> outcomes) => Outcomes = outcomes;
 
-    /// <summary>Each peer, with null if the message was handed to its socket, or the exception that stopped it.</summary>
+    /// <summary>Each peer, with null if the message was accepted into its connection's send buffer, or the exception that stopped it.</summary>
     public IReadOnlyDictionary<PeerId, Exception?> Outcomes { get; }
 
-    /// <summary>How many peers the message was handed to.</summary>
+    /// <summary>How many peers accepted the message into their send buffer.</summary>
     public int Succeeded => Outcomes.Values.Count(e => e is null);
 
     /// <summary>How many peers it could not be sent to.</summary>

@@ -19,6 +19,7 @@ public sealed class P2PConnection
     private long _messagesReceived;
     private long _errors;
     private long _lastMessageTicks;
+    private long _lastTouchMilliseconds;
     private long _lastRttTicks = -1;
     private DateTimeOffset? _connectedAt;
     private DateTimeOffset? _endedAt;
@@ -166,6 +167,15 @@ public sealed class P2PConnection
     private void Touch(ref long counter, int messages)
     {
         Interlocked.Add(ref counter, messages);
-        Interlocked.Exchange(ref _lastMessageTicks, _time.GetUtcNow().UtcTicks);
+
+        // Reading the wall clock costs more than the rest of a message's bookkeeping (it goes through the
+        // hypervisor's clock on a VM): take it at most once per millisecond of the cheap coarse tick count, so
+        // LastMessageAt is exact to the millisecond.
+        long now = Environment.TickCount64;
+        if (Volatile.Read(ref _lastTouchMilliseconds) != now)
+        {
+            Volatile.Write(ref _lastTouchMilliseconds, now);
+            Interlocked.Exchange(ref _lastMessageTicks, _time.GetUtcNow().UtcTicks);
+        }
     }
 }

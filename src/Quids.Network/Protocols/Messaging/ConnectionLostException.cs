@@ -1,6 +1,6 @@
 namespace Quids.Network.Protocols.Messaging;
 
-/// <summary>The connection to the peer ended before the message was handed to the socket.</summary>
+/// <summary>The connection to the peer (or its message stream) ended before the message was accepted into its send buffer; it was not sent.</summary>
 public sealed class ConnectionLostException : IOException
 {
     /// <summary>Creates the exception.</summary>
