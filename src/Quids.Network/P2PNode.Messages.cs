@@ -178,17 +178,21 @@ public sealed partial class P2PNode : IMessageSendObserver
         Interlocked.Add(ref _errors, messages);
     }
 
+    /// <summary>The handler of one inbound message stream: bound to its connection when that is already known.</summary>
+    private MessageReceivedHandler MessageReceiverFor(NetworkConnection network) =>
+        _connections.TryGetValue(network.Id, out var connection)
+            ? (n, message) => OnMessage(connection, n, message)
+            : OnMessageAsync;
+
+    private ValueTask OnMessageAsync(NetworkConnection network, ReadOnlyMemory<byte> message) =>
+        _connections.TryGetValue(network.Id, out var connection) ? OnMessage(connection, network, message) : ValueTask.CompletedTask;
+
     /// <summary>
     /// Runs the handlers of one received message; synchronous handlers complete it without a state machine, an
     /// asynchronous one that has not finished hands the rest to <see cref="ContinueHandlersAsync"/>.
     /// </summary>
-    private ValueTask OnMessageAsync(NetworkConnection network, ReadOnlyMemory<byte> message)
+    private ValueTask OnMessage(P2PConnection connection, NetworkConnection network, ReadOnlyMemory<byte> message)
     {
-        if (!_connections.TryGetValue(network.Id, out var connection))
-        {
-            return ValueTask.CompletedTask;
-        }
-
         connection.CountReceived();
         Interlocked.Increment(ref _messagesReceived);
         var peer = connection.Sender(network);

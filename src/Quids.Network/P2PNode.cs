@@ -136,7 +136,7 @@ public sealed partial class P2PNode : IAsyncDisposable
             MaxBatchMessages = _options.MaxQueuedMessagesPerPeer,
         })
         {
-            MessageReceived = OnMessageAsync,
+            MessageReceiver = MessageReceiverFor,
             SendObserver = this,
         };
         _messaging.ProtocolViolation += OnProtocolViolation;

@@ -11,7 +11,7 @@ internal delegate ValueTask MessageReceivedHandler(NetworkConnection connection,
 
 /// <summary>
 /// <c>/quids/msg/1.0.0</c> on a node: one sender per connection, and a reader per inbound message stream
-/// that hands each message to <see cref="MessageReceived"/> before taking the next (so a slow handler
+/// that hands each message to the handler <see cref="MessageReceiver"/> gives before taking the next (so a slow handler
 /// slows only its own peer, through the stream's flow control). The reader parses every frame a read brings and
 /// calls the handler inline; each message gets memory of its own that is never reused (<see cref="MessageSlab"/>).
 /// </summary>
@@ -37,8 +37,11 @@ internal sealed class MessagingService
 
     public MessagingOptions Options => _options;
 
-    /// <summary>Called for every message received.</summary>
-    public MessageReceivedHandler? MessageReceived { get; set; }
+    /// <summary>
+    /// Gives, once per inbound message stream, the handler for every message received on it (so that what depends
+    /// only on the connection is looked up once, not per message).
+    /// </summary>
+    public Func<NetworkConnection, MessageReceivedHandler?>? MessageReceiver { get; set; }
 
     /// <summary>Raised when a peer broke the protocol (oversized or malformed frame); its stream was reset.</summary>
     public event Action<NetworkConnection, string>? ProtocolViolation;
@@ -91,6 +94,7 @@ internal sealed class MessagingService
         var input = incoming.Stream.Input;
         var connection = incoming.Connection;
         var slab = new MessageSlab();
+        var handler = MessageReceiver?.Invoke(connection);
         while (true)
         {
             var result = await input.ReadAsync(cancellationToken);
@@ -99,7 +103,7 @@ internal sealed class MessagingService
             {
                 while (true)
                 {
-                    var status = Dispatch(ref buffer, connection, slab, out var pending, out ulong declared);
+                    var status = Dispatch(ref buffer, connection, handler, slab, out var pending, out ulong declared);
                     if (status == FrameStatus.Frame)
                     {
                         // A handler did not finish synchronously: the next message of this peer waits for it.
@@ -143,11 +147,11 @@ internal sealed class MessagingService
     /// <paramref name="pending"/> when a handler has not finished (the caller awaits it, then calls again),
     /// <see cref="FrameStatus.NeedMoreData"/> at an incomplete frame, or the violation found.
     /// </summary>
-    private FrameStatus Dispatch(ref ReadOnlySequence<byte> buffer, NetworkConnection connection, MessageSlab slab, out ValueTask pending, out ulong declared)
+    private FrameStatus Dispatch(
+        ref ReadOnlySequence<byte> buffer, NetworkConnection connection, MessageReceivedHandler? handler, MessageSlab slab, out ValueTask pending, out ulong declared)
     {
         pending = default;
         declared = 0;
-        var handler = MessageReceived;
         ulong limit = (ulong)_options.MaxMessageSize;
         while (true)
         {
