@@ -16,7 +16,7 @@ public delegate void MessageHandler(PeerInfo peer, ReadOnlyMemory<byte> message)
 
 /// <summary>Handles an application message asynchronously; the next message of the same peer waits for it.</summary>
 /// <param name="peer">Who sent it.</param>
-/// <param name="message">The message bytes.</param>
+/// <param name="message">The message bytes, never overwritten (small messages share an array, as for <see cref="MessageHandler"/>).</param>
 public delegate ValueTask AsyncMessageHandler(PeerInfo peer, ReadOnlyMemory<byte> message);
 
 public sealed partial class P2PNode : IMessageSendObserver
