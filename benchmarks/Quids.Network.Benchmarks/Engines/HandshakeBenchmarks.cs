@@ -8,7 +8,9 @@ namespace Quids.Network.Benchmarks.Engines;
 /// <summary>
 /// One whole Noise XX handshake in memory, both parties, with the libp2p payloads (identity key, signature over
 /// the static key, muxer list) created and verified as <see cref="NoiseHandshake"/> does: the CPU and the
-/// allocations of a connection's security step without sockets or scheduling.
+/// allocations of a connection's security step without sockets or scheduling. <see cref="NoiseXxWithPayloads"/>
+/// makes a static key and signs it per handshake; <see cref="NoiseXxWithNodeStaticKeys"/> uses each node's
+/// long-lived <see cref="NoiseStaticKey"/>, as the upgrade pipeline does.
 /// </summary>
 [MemoryDiagnoser]
 public class HandshakeBenchmarks : IDisposable
@@ -18,6 +20,15 @@ public class HandshakeBenchmarks : IDisposable
     private readonly IdentityKeyPair _responderIdentity = IdentityKeyPair.Generate();
     private readonly ArrayBufferWriter<byte> _wire = new(1024);
     private readonly ArrayBufferWriter<byte> _payload = new(1024);
+    private NoiseStaticKey? _initiatorKey;
+    private NoiseStaticKey? _responderKey;
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        _initiatorKey = new NoiseStaticKey(_initiatorIdentity, s_muxers);
+        _responderKey = new NoiseStaticKey(_responderIdentity, s_muxers);
+    }
 
     [Benchmark]
     public int NoiseXxWithPayloads()
@@ -40,9 +51,32 @@ public class HandshakeBenchmarks : IDisposable
         return responderIdentity.StreamMuxers.Count + initiatorIdentity.StreamMuxers.Count;
     }
 
-    /// <summary>Releases the identity keys.</summary>
+    [Benchmark]
+    public int NoiseXxWithNodeStaticKeys()
+    {
+        using var initiator = new NoiseHandshakeState(isInitiator: true, _initiatorKey!);
+        using var responder = new NoiseHandshakeState(isInitiator: false, _responderKey!);
+
+        Transfer(initiator, responder, ReadOnlySpan<byte>.Empty);
+
+        Transfer(responder, initiator, _responderKey!.Payload);
+        var responderIdentity = NoisePayloadCodec.Verify(_payload.WrittenSpan, initiator.RemoteStaticPublicKey);
+
+        Transfer(initiator, responder, _initiatorKey!.Payload);
+        var initiatorIdentity = NoisePayloadCodec.Verify(_payload.WrittenSpan, responder.RemoteStaticPublicKey);
+
+        var a = initiator.Split();
+        var b = responder.Split();
+        Dispose(a);
+        Dispose(b);
+        return responderIdentity.StreamMuxers.Count + initiatorIdentity.StreamMuxers.Count;
+    }
+
+    /// <summary>Releases the identity and static keys.</summary>
     public void Dispose()
     {
+        _initiatorKey?.Dispose();
+        _responderKey?.Dispose();
         _initiatorIdentity.Dispose();
         _responderIdentity.Dispose();
         GC.SuppressFinalize(this);

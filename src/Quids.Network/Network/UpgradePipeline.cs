@@ -27,7 +27,7 @@ namespace Quids.Network.Network;
 /// the raw connection is aborted and a <see cref="ConnectionUpgradeException"/> names the stage and the cause;
 /// nothing is returned unless the remote proved its identity.
 /// </summary>
-internal sealed class UpgradePipeline
+internal sealed class UpgradePipeline : IDisposable
 {
     public const string NoiseProtocol = "/noise";
     public const string YamuxProtocol = "/yamux/1.0.0";
@@ -36,12 +36,17 @@ internal sealed class UpgradePipeline
     private static readonly string[] s_muxers = [YamuxProtocol];
     private readonly HostOptions _options;
     private readonly ILogger _logger;
+    private readonly NoiseStaticKey _noiseKey;
 
     public UpgradePipeline(HostOptions options, ILogger logger)
     {
         _options = options;
         _logger = logger;
+        _noiseKey = new NoiseStaticKey(options.Identity!, options.EarlyMuxerNegotiation ? s_muxers : []);
     }
+
+    /// <summary>Wipes the node's Noise static key.</summary>
+    public void Dispose() => _noiseKey.Dispose();
 
     public async Task<NetworkConnection> UpgradeAsync(
         ITransportConnection raw, ConnectionDirection direction, PeerId? expectedRemote, CancellationToken cancellationToken = default)
@@ -64,8 +69,7 @@ internal sealed class UpgradePipeline
             }
 
             stage = UpgradeStage.SecurityHandshake;
-            secure = await NoiseHandshake.RunAsync(
-                raw.Transport, _options.Identity!, initiator, expectedRemote, _options.EarlyMuxerNegotiation ? s_muxers : [], timeout.Token);
+            secure = await NoiseHandshake.RunAsync(raw.Transport, _noiseKey, initiator, expectedRemote, timeout.Token);
 
             stage = UpgradeStage.MuxerNegotiation;
             bool early = _options.EarlyMuxerNegotiation && secure.RemoteStreamMuxers.Contains(YamuxProtocol);

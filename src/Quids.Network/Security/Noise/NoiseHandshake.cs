@@ -30,8 +30,25 @@ internal static class NoiseHandshake
     {
         ArgumentNullException.ThrowIfNull(transport);
         ArgumentNullException.ThrowIfNull(identity);
-        using var state = new NoiseHandshakeState(isInitiator);
-        byte[] payload = NoisePayloadCodec.Create(identity, state.LocalStaticPublicKey, streamMuxers);
+        using var staticKey = new NoiseStaticKey(identity, streamMuxers);
+        return await RunAsync(transport, staticKey, isInitiator, expectedRemotePeerId, cancellationToken);
+    }
+
+    /// <summary>
+    /// As <see cref="RunAsync(IDuplexPipe, IdentityKeyPair, bool, PeerId?, IReadOnlyList{string}?, CancellationToken)"/>,
+    /// with the node's static key and signed payload made once (<paramref name="staticKey"/> names the muxers offered).
+    /// </summary>
+    public static async Task<NoiseSecureChannel> RunAsync(
+        IDuplexPipe transport,
+        NoiseStaticKey staticKey,
+        bool isInitiator,
+        PeerId? expectedRemotePeerId = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(transport);
+        ArgumentNullException.ThrowIfNull(staticKey);
+        using var state = new NoiseHandshakeState(isInitiator, staticKey);
+        byte[] payload = staticKey.Payload;
         NoiseRemoteIdentity remote;
         if (isInitiator)
         {

@@ -62,6 +62,17 @@ internal sealed partial class NoiseHandshakeState : IDisposable
         }
     }
 
+    /// <summary>A fresh XX handshake with the node's long-lived static key (its public half already derived).</summary>
+    public NoiseHandshakeState(bool isInitiator, NoiseStaticKey staticKey)
+    {
+        ArgumentNullException.ThrowIfNull(staticKey);
+        IsInitiator = isInitiator;
+        _symmetric = new NoiseSymmetricState(NoiseProtocol.ProtocolName);
+        _symmetric.MixHash(default);
+        staticKey.PrivateKey.CopyTo(StaticPrivateKey);
+        staticKey.PublicKey.CopyTo(_staticPublic);
+    }
+
     /// <summary>Whether this party sends the first message.</summary>
     public bool IsInitiator { get; }
 
