@@ -99,17 +99,27 @@ internal static class NoiseHandshake
 
     private static async ValueTask WriteMessageAsync(PipeWriter output, NoiseHandshakeState state, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
     {
-        var message = new ArrayBufferWriter<byte>(state.GetMessageLength(payload.Length));
-        state.WriteMessage(payload.Span, message);
-        Span<byte> prefix = output.GetSpan(NoiseProtocol.LengthPrefixLength);
-        BinaryPrimitives.WriteUInt16BigEndian(prefix, (ushort)message.WrittenCount);
-        output.Advance(NoiseProtocol.LengthPrefixLength);
-        output.Write(message.WrittenSpan);
+        WriteMessage(output, state, payload.Span);
         FlushResult flush = await output.FlushAsync(cancellationToken);
         if (flush.IsCompleted)
         {
             throw new NoiseHandshakeException($"Noise: the connection closed before handshake message {state.MessageIndex} could be sent.");
         }
+    }
+
+    /// <summary>The length prefix, then the message written straight into the pipe (no intermediate buffer).</summary>
+    private static void WriteMessage(PipeWriter output, NoiseHandshakeState state, ReadOnlySpan<byte> payload)
+    {
+        int length = state.GetMessageLength(payload.Length);
+        if (length > NoiseProtocol.MaxMessageLength)
+        {
+            throw new NoiseHandshakeException($"Noise: handshake message {state.MessageIndex + 1} would be {length} bytes, over the {NoiseProtocol.MaxMessageLength}-byte limit.");
+        }
+
+        Span<byte> prefix = output.GetSpan(NoiseProtocol.LengthPrefixLength);
+        BinaryPrimitives.WriteUInt16BigEndian(prefix, (ushort)length);
+        output.Advance(NoiseProtocol.LengthPrefixLength);
+        state.WriteMessage(payload, output);
     }
 
     private static async ValueTask ReadMessageAsync(PipeReader input, NoiseHandshakeState state, IBufferWriter<byte> payload, CancellationToken cancellationToken)
