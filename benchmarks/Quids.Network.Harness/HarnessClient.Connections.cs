@@ -12,11 +12,12 @@ internal static partial class HarnessClient
     /// <summary>
     /// Round trips before the dialer holds a usable connection, derived from the protocol steps of
     /// <see cref="UpgradePipeline"/> (the dialer waits for an answer at each): TCP SYN/SYN-ACK (1);
-    /// multistream-select of <c>/noise</c>, header and proposal in one write (1); Noise XX e / e,ee,s,es (1);
-    /// the third Noise message s,se travels with the first application data, and Yamux is chosen inside the
-    /// Noise payloads (early muxer negotiation), so neither adds a round trip. 3 in all, 2 above TCP.
+    /// multistream-select of <c>/noise</c> (header and proposal) and Noise XX e in one write, answered by the
+    /// listener's multistream answer and e,ee,s,es (1); the third Noise message s,se travels with the first
+    /// application data, and Yamux is chosen inside the Noise payloads (early muxer negotiation), so neither adds
+    /// a round trip. 2 in all, 1 above TCP.
     /// </summary>
-    private const int DerivedRoundTrips = 3;
+    private const int DerivedRoundTrips = 2;
 
     /// <summary>Dials in flight while opening the idle connections: well under the server's 1024 pending.</summary>
     private const int MemoryDialConcurrency = 64;

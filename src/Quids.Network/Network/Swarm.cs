@@ -179,6 +179,7 @@ internal sealed partial class Swarm : IAsyncDisposable
         using var closeTimeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
         await Task.WhenAll(_connections.Values.Select(c => CloseQuietlyAsync(c, closeTimeout.Token)));
         _stopping.Dispose();
+        _upgrader.Dispose();
     }
 
     private async Task AcceptLoopAsync(ITransportListener listener)

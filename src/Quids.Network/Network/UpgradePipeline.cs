@@ -12,9 +12,11 @@ namespace Quids.Network.Network;
 /// Turns a raw TCP connection into an authenticated, encrypted, multiplexed one, in the order of the libp2p
 /// connections spec. One pipeline for both directions:
 /// <list type="number">
-/// <item>multistream-select on the raw bytes agrees on <c>/noise</c> (the dialer proposes it together with
-/// the multistream header in one write, so this costs one round trip).</item>
-/// <item>Noise XX (1.5 round trips): both static keys are exchanged and signed by the peers' identity keys;
+/// <item>multistream-select on the raw bytes agrees on <c>/noise</c>: the dialer writes the multistream header,
+/// the proposal and Noise message 1 in one flush, and reads the listener's answer just before Noise message 2, so
+/// negotiation and the first Noise exchange share one round trip.</item>
+/// <item>Noise XX (1.5 round trips, the first shared with negotiation): both static keys (one long-lived
+/// <see cref="NoiseStaticKey"/> per node) are exchanged and signed by the peers' identity keys;
 /// the signature is verified, the remote <see cref="PeerId"/> is derived from its identity key, and a dial that
 /// named <c>/p2p/&lt;id&gt;</c> fails unless the remote is that peer. From here every byte is encrypted.</item>
 /// <item>The muxer: when both handshake payloads listed <c>/yamux/1.0.0</c> (Noise early muxer negotiation),
@@ -27,7 +29,7 @@ namespace Quids.Network.Network;
 /// the raw connection is aborted and a <see cref="ConnectionUpgradeException"/> names the stage and the cause;
 /// nothing is returned unless the remote proved its identity.
 /// </summary>
-internal sealed class UpgradePipeline
+internal sealed class UpgradePipeline : IDisposable
 {
     public const string NoiseProtocol = "/noise";
     public const string YamuxProtocol = "/yamux/1.0.0";
@@ -36,12 +38,17 @@ internal sealed class UpgradePipeline
     private static readonly string[] s_muxers = [YamuxProtocol];
     private readonly HostOptions _options;
     private readonly ILogger _logger;
+    private readonly NoiseStaticKey _noiseKey;
 
     public UpgradePipeline(HostOptions options, ILogger logger)
     {
         _options = options;
         _logger = logger;
+        _noiseKey = new NoiseStaticKey(options.Identity!, options.EarlyMuxerNegotiation ? s_muxers : []);
     }
+
+    /// <summary>Wipes the node's Noise static key.</summary>
+    public void Dispose() => _noiseKey.Dispose();
 
     public async Task<NetworkConnection> UpgradeAsync(
         ITransportConnection raw, ConnectionDirection direction, PeerId? expectedRemote, CancellationToken cancellationToken = default)
@@ -56,16 +63,28 @@ internal sealed class UpgradePipeline
         {
             if (initiator)
             {
-                await MultistreamDialer.SelectAsync(raw.Transport, [NoiseProtocol], timeout.Token);
+                // "/noise" is the only security protocol we speak, so proposing it optimistically loses nothing: the
+                // proposal leaves with Noise message 1, and a listener that refuses it fails the upgrade either way.
+                MultistreamDialer.WriteProposal(raw.Transport.Output, NoiseProtocol);
+                secure = await NoiseHandshake.RunAsync(
+                    raw.Transport,
+                    _noiseKey,
+                    initiator,
+                    expectedRemote,
+                    async token =>
+                    {
+                        await MultistreamDialer.ConfirmAsync(raw.Transport.Input, NoiseProtocol, token);
+                        stage = UpgradeStage.SecurityHandshake;
+                    },
+                    timeout.Token);
             }
             else
             {
                 await MultistreamListener.NegotiateAsync(raw.Transport, s_security, timeout.Token);
+                stage = UpgradeStage.SecurityHandshake;
+                secure = await NoiseHandshake.RunAsync(raw.Transport, _noiseKey, initiator, expectedRemote, cancellationToken: timeout.Token);
             }
 
-            stage = UpgradeStage.SecurityHandshake;
-            secure = await NoiseHandshake.RunAsync(
-                raw.Transport, _options.Identity!, initiator, expectedRemote, _options.EarlyMuxerNegotiation ? s_muxers : [], timeout.Token);
 
             stage = UpgradeStage.MuxerNegotiation;
             bool early = _options.EarlyMuxerNegotiation && secure.RemoteStreamMuxers.Contains(YamuxProtocol);

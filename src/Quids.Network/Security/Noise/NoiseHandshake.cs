@@ -30,12 +30,38 @@ internal static class NoiseHandshake
     {
         ArgumentNullException.ThrowIfNull(transport);
         ArgumentNullException.ThrowIfNull(identity);
-        using var state = new NoiseHandshakeState(isInitiator);
-        byte[] payload = NoisePayloadCodec.Create(identity, state.LocalStaticPublicKey, streamMuxers);
+        using var staticKey = new NoiseStaticKey(identity, streamMuxers);
+        return await RunAsync(transport, staticKey, isInitiator, expectedRemotePeerId, cancellationToken: cancellationToken);
+    }
+
+    /// <summary>
+    /// As <see cref="RunAsync(IDuplexPipe, IdentityKeyPair, bool, PeerId?, IReadOnlyList{string}?, CancellationToken)"/>,
+    /// with the node's static key and signed payload made once (<paramref name="staticKey"/> names the muxers offered).
+    /// An initiator may pass <paramref name="beforeFirstRead"/>: it runs after message 1 is flushed and before
+    /// message 2 is read, so that a multistream-select proposal of "/noise" left unflushed in the transport's
+    /// output travels with message 1 and its answer is read here (one round trip instead of two).
+    /// </summary>
+    public static async Task<NoiseSecureChannel> RunAsync(
+        IDuplexPipe transport,
+        NoiseStaticKey staticKey,
+        bool isInitiator,
+        PeerId? expectedRemotePeerId = null,
+        Func<CancellationToken, ValueTask>? beforeFirstRead = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(transport);
+        ArgumentNullException.ThrowIfNull(staticKey);
+        using var state = new NoiseHandshakeState(isInitiator, staticKey);
+        byte[] payload = staticKey.Payload;
         NoiseRemoteIdentity remote;
         if (isInitiator)
         {
             await WriteMessageAsync(transport.Output, state, ReadOnlyMemory<byte>.Empty, cancellationToken);
+            if (beforeFirstRead is not null)
+            {
+                await beforeFirstRead(cancellationToken);
+            }
+
             remote = await ReadPayloadAsync(transport.Input, state, cancellationToken);
             CheckExpected(expectedRemotePeerId, remote);
             await WriteMessageAsync(transport.Output, state, payload, cancellationToken);
@@ -73,17 +99,27 @@ internal static class NoiseHandshake
 
     private static async ValueTask WriteMessageAsync(PipeWriter output, NoiseHandshakeState state, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
     {
-        var message = new ArrayBufferWriter<byte>(state.GetMessageLength(payload.Length));
-        state.WriteMessage(payload.Span, message);
-        Span<byte> prefix = output.GetSpan(NoiseProtocol.LengthPrefixLength);
-        BinaryPrimitives.WriteUInt16BigEndian(prefix, (ushort)message.WrittenCount);
-        output.Advance(NoiseProtocol.LengthPrefixLength);
-        output.Write(message.WrittenSpan);
+        WriteMessage(output, state, payload.Span);
         FlushResult flush = await output.FlushAsync(cancellationToken);
         if (flush.IsCompleted)
         {
             throw new NoiseHandshakeException($"Noise: the connection closed before handshake message {state.MessageIndex} could be sent.");
         }
+    }
+
+    /// <summary>The length prefix, then the message written straight into the pipe (no intermediate buffer).</summary>
+    private static void WriteMessage(PipeWriter output, NoiseHandshakeState state, ReadOnlySpan<byte> payload)
+    {
+        int length = state.GetMessageLength(payload.Length);
+        if (length > NoiseProtocol.MaxMessageLength)
+        {
+            throw new NoiseHandshakeException($"Noise: handshake message {state.MessageIndex + 1} would be {length} bytes, over the {NoiseProtocol.MaxMessageLength}-byte limit.");
+        }
+
+        Span<byte> prefix = output.GetSpan(NoiseProtocol.LengthPrefixLength);
+        BinaryPrimitives.WriteUInt16BigEndian(prefix, (ushort)length);
+        output.Advance(NoiseProtocol.LengthPrefixLength);
+        state.WriteMessage(payload, output);
     }
 
     private static async ValueTask ReadMessageAsync(PipeReader input, NoiseHandshakeState state, IBufferWriter<byte> payload, CancellationToken cancellationToken)

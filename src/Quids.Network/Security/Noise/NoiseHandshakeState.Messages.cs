@@ -1,5 +1,6 @@
 using System.Buffers;
-using NSec.Cryptography;
+using System.Security.Cryptography;
+using Quids.Network.Core;
 
 namespace Quids.Network.Security.Noise;
 
@@ -28,13 +29,13 @@ internal sealed partial class NoiseHandshakeState
                 break;
             case 1:
                 offset += WriteEphemeral(message);
-                MixDh(_ephemeral!, _remoteEphemeral!, "ee");
+                MixDh(EphemeralPrivateKey, _remoteEphemeral!, "ee");
                 offset += _symmetric.EncryptAndHash(_staticPublic, message[offset..]);
-                MixDh(_static, _remoteEphemeral!, "es");
+                MixDh(StaticPrivateKey, _remoteEphemeral!, "es");
                 break;
             default:
                 offset += _symmetric.EncryptAndHash(_staticPublic, message);
-                MixDh(_static, _remoteEphemeral!, "se");
+                MixDh(StaticPrivateKey, _remoteEphemeral!, "se");
                 break;
         }
 
@@ -72,13 +73,13 @@ internal sealed partial class NoiseHandshakeState
                 break;
             case 1:
                 offset += ReadEphemeral(message);
-                MixDh(_ephemeral!, _remoteEphemeral!, "ee");
+                MixDh(EphemeralPrivateKey, _remoteEphemeral!, "ee");
                 offset += ReadStatic(message[offset..], number);
-                MixDh(_ephemeral!, _remoteStatic!, "es");
+                MixDh(EphemeralPrivateKey, _remoteStatic!, "es");
                 break;
             default:
                 offset += ReadStatic(message, number);
-                MixDh(_ephemeral!, _remoteStatic!, "se");
+                MixDh(EphemeralPrivateKey, _remoteStatic!, "se");
                 break;
         }
 
@@ -93,7 +94,7 @@ internal sealed partial class NoiseHandshakeState
 
     /// <summary>
     /// Split(): the transport cipher states, oriented for this party. Call once, after the last
-    /// message; the handshake's own key material is zeroed, the handshake hash stays readable.
+    /// message; the handshake's own key material (chaining key, private keys) is zeroed, the handshake hash stays readable.
     /// </summary>
     public NoiseTransportCiphers Split()
     {
@@ -106,7 +107,7 @@ internal sealed partial class NoiseHandshakeState
         var (initiatorToResponder, responderToInitiator) = _symmetric.Split();
         _split = true;
         _symmetric.Dispose();
-        _ephemeral?.Dispose();
+        CryptographicOperations.ZeroMemory(_privateKeys);
         return IsInitiator
             ? new NoiseTransportCiphers(initiatorToResponder, responderToInitiator)
             : new NoiseTransportCiphers(responderToInitiator, initiatorToResponder);
@@ -114,10 +115,14 @@ internal sealed partial class NoiseHandshakeState
 
     private int WriteEphemeral(Span<byte> destination)
     {
-        _ephemeral = _injectedEphemeral ?? Key.Create(X25519);
-        if (!_ephemeral.PublicKey.TryExport(KeyBlobFormat.RawPublicKey, destination, out int written) || written != NoiseProtocol.DhLength)
+        Span<byte> publicKey = destination[..NoiseProtocol.DhLength];
+        if (_ephemeralInjected)
         {
-            throw new InvalidOperationException("Noise: could not export the ephemeral X25519 public key.");
+            LibSodium.X25519PublicKey(EphemeralPrivateKey, publicKey);
+        }
+        else
+        {
+            LibSodium.X25519GenerateKey(EphemeralPrivateKey, publicKey);
         }
 
         _symmetric.MixHash(destination[..NoiseProtocol.DhLength]);

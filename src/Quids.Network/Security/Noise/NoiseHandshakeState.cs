@@ -1,6 +1,5 @@
-using System.Buffers;
 using System.Security.Cryptography;
-using NSec.Cryptography;
+using Quids.Network.Core;
 
 namespace Quids.Network.Security.Noise;
 
@@ -19,13 +18,15 @@ internal sealed partial class NoiseHandshakeState : IDisposable
     /// <summary>Messages in the XX pattern.</summary>
     public const int MessageCount = 3;
 
-    private static readonly KeyAgreementAlgorithm X25519 = KeyAgreementAlgorithm.X25519;
+    private const int StaticOffset = 0;
+    private const int EphemeralOffset = NoiseProtocol.DhLength;
 
     private readonly NoiseSymmetricState _symmetric;
-    private readonly Key _static;
-    private readonly byte[] _staticPublic;
-    private readonly Key? _injectedEphemeral;
-    private Key? _ephemeral;
+
+    // Both private keys in one pinned array: the GC never leaves a copy behind, and Dispose wipes it whole.
+    private readonly byte[] _privateKeys = GC.AllocateArray<byte>(2 * NoiseProtocol.DhLength, pinned: true);
+    private readonly byte[] _staticPublic = new byte[NoiseProtocol.DhLength];
+    private readonly bool _ephemeralInjected;
     private byte[]? _remoteEphemeral;
     private byte[]? _remoteStatic;
     private int _messageIndex;
@@ -44,12 +45,32 @@ internal sealed partial class NoiseHandshakeState : IDisposable
         IsInitiator = isInitiator;
         _symmetric = new NoiseSymmetricState(NoiseProtocol.ProtocolName);
         _symmetric.MixHash(prologue);
-        _static = staticPrivateKey.IsEmpty ? Key.Create(X25519) : ImportPrivateKey(staticPrivateKey);
-        _staticPublic = _static.PublicKey.Export(KeyBlobFormat.RawPublicKey);
+        if (staticPrivateKey.IsEmpty)
+        {
+            LibSodium.X25519GenerateKey(StaticPrivateKey, _staticPublic);
+        }
+        else
+        {
+            ImportPrivateKey(staticPrivateKey, StaticPrivateKey);
+            LibSodium.X25519PublicKey(StaticPrivateKey, _staticPublic);
+        }
+
         if (!ephemeralPrivateKey.IsEmpty)
         {
-            _injectedEphemeral = ImportPrivateKey(ephemeralPrivateKey);
+            ImportPrivateKey(ephemeralPrivateKey, EphemeralPrivateKey);
+            _ephemeralInjected = true;
         }
+    }
+
+    /// <summary>A fresh XX handshake with the node's long-lived static key (its public half already derived).</summary>
+    public NoiseHandshakeState(bool isInitiator, NoiseStaticKey staticKey)
+    {
+        ArgumentNullException.ThrowIfNull(staticKey);
+        IsInitiator = isInitiator;
+        _symmetric = new NoiseSymmetricState(NoiseProtocol.ProtocolName);
+        _symmetric.MixHash(default);
+        staticKey.PrivateKey.CopyTo(StaticPrivateKey);
+        staticKey.PublicKey.CopyTo(_staticPublic);
     }
 
     /// <summary>Whether this party sends the first message.</summary>
@@ -88,39 +109,38 @@ internal sealed partial class NoiseHandshakeState : IDisposable
         };
     }
 
-    /// <summary>Zeroes the chaining key and releases the static and ephemeral private keys.</summary>
+    private Span<byte> StaticPrivateKey => _privateKeys.AsSpan(StaticOffset, NoiseProtocol.DhLength);
+
+    private Span<byte> EphemeralPrivateKey => _privateKeys.AsSpan(EphemeralOffset, NoiseProtocol.DhLength);
+
+    /// <summary>Zeroes the chaining key and the static and ephemeral private keys.</summary>
     public void Dispose()
     {
         _symmetric.Dispose();
-        _static.Dispose();
-        _ephemeral?.Dispose();
-        _injectedEphemeral?.Dispose();
+        CryptographicOperations.ZeroMemory(_privateKeys);
     }
 
-    private static Key ImportPrivateKey(ReadOnlySpan<byte> privateKey)
+    private static void ImportPrivateKey(ReadOnlySpan<byte> privateKey, Span<byte> destination)
     {
         if (privateKey.Length != NoiseProtocol.DhLength)
         {
             throw new ArgumentException($"An X25519 private key is {NoiseProtocol.DhLength} bytes, not {privateKey.Length}.", nameof(privateKey));
         }
 
-        return Key.Import(X25519, privateKey, KeyBlobFormat.RawPrivateKey);
+        privateKey.CopyTo(destination);
     }
 
-    private void MixDh(Key local, byte[] remotePublic, string token)
+    private void MixDh(ReadOnlySpan<byte> localPrivate, byte[] remotePublic, string token)
     {
-        var remote = NSec.Cryptography.PublicKey.Import(X25519, remotePublic, KeyBlobFormat.RawPublicKey);
-        var creation = new SharedSecretCreationParameters { ExportPolicy = KeyExportPolicies.AllowPlaintextExport };
-        using SharedSecret? shared = X25519.Agree(local, remote, creation);
-        if (shared is null)
-        {
-            // libsodium refuses low-order points (an all-zero result); a peer sending one is hostile or broken.
-            throw new NoiseHandshakeException($"Noise: the remote key in the '{token}' step is a low-order X25519 point.");
-        }
-
-        byte[] secret = shared.Export(SharedSecretBlobFormat.RawSharedSecret);
+        Span<byte> secret = stackalloc byte[NoiseProtocol.DhLength];
         try
         {
+            if (!LibSodium.X25519Agree(localPrivate, remotePublic, secret))
+            {
+                // libsodium refuses low-order points (an all-zero result); a peer sending one is hostile or broken.
+                throw new NoiseHandshakeException($"Noise: the remote key in the '{token}' step is a low-order X25519 point.");
+            }
+
             _symmetric.MixKey(secret);
         }
         finally

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Security.Cryptography;
 using System.Text;
 
@@ -10,6 +11,12 @@ namespace Quids.Network.Security.Noise;
 /// </summary>
 internal sealed class NoiseSymmetricState : IDisposable
 {
+    /// <summary>
+    /// MixHash inputs (h then data) up to this many bytes are hashed from the stack in one call: every XX
+    /// handshake message with a libp2p payload fits; longer ones rent a buffer.
+    /// </summary>
+    private const int MaxStackMixHashLength = 1024;
+
     private readonly byte[] _chainingKey = new byte[NoiseProtocol.HashLength];
     private readonly byte[] _hash = new byte[NoiseProtocol.HashLength];
     private readonly NoiseCipherState _cipher = new();
@@ -48,10 +55,18 @@ internal sealed class NoiseSymmetricState : IDisposable
     /// <summary>MixHash(data): h = HASH(h || data).</summary>
     public void MixHash(ReadOnlySpan<byte> data)
     {
-        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        sha.AppendData(_hash);
-        sha.AppendData(data);
-        sha.GetHashAndReset(_hash);
+        // One-shot SHA256 over a copy: an IncrementalHash would allocate a hash object and context per call.
+        // The inputs are public (handshake hash and transmitted bytes), so the copy needs no wiping.
+        int length = NoiseProtocol.HashLength + data.Length;
+        byte[]? rented = length > MaxStackMixHashLength ? ArrayPool<byte>.Shared.Rent(length) : null;
+        Span<byte> input = rented ?? stackalloc byte[MaxStackMixHashLength];
+        _hash.CopyTo(input);
+        data.CopyTo(input[NoiseProtocol.HashLength..]);
+        SHA256.HashData(input[..length], _hash);
+        if (rented is not null)
+        {
+            ArrayPool<byte>.Shared.Return(rented);
+        }
     }
 
     /// <summary>EncryptAndHash(plaintext) into <paramref name="destination"/>; returns the bytes written.</summary>

@@ -35,6 +35,43 @@ public sealed class NoiseHandshakeTests
     }
 
     [Fact]
+    public async Task Handshakes_that_reuse_the_nodes_static_keys_still_get_fresh_sessions_from_their_ephemeral_keys()
+    {
+        using var alice = IdentityKeyPair.Generate();
+        using var bob = IdentityKeyPair.Generate();
+        using var aliceKey = new NoiseStaticKey(alice, ["/yamux/1.0.0"]);
+        using var bobKey = new NoiseStaticKey(bob, ["/yamux/1.0.0"]);
+        using var cts = new CancellationTokenSource(Timeout);
+        var hashes = new List<byte[]>();
+
+        for (int i = 0; i < 2; i++)
+        {
+            var link = new NoiseTestLink();
+            Task<NoiseSecureChannel> dial = NoiseHandshake.RunAsync(link.Initiator, aliceKey, isInitiator: true, bob.PeerId, cancellationToken: cts.Token);
+            Task<NoiseSecureChannel> accept = NoiseHandshake.RunAsync(link.Responder, bobKey, isInitiator: false, cancellationToken: cts.Token);
+            await using NoiseSecureChannel aliceChannel = await dial;
+            await using NoiseSecureChannel bobChannel = await accept;
+
+            Assert.Equal(bob.PeerId, aliceChannel.RemotePeerId);
+            Assert.Equal(alice.PeerId, bobChannel.RemotePeerId);
+            Assert.Equal(aliceChannel.HandshakeHash.ToArray(), bobChannel.HandshakeHash.ToArray());
+            hashes.Add(aliceChannel.HandshakeHash.ToArray());
+        }
+
+        Assert.NotEqual(hashes[0], hashes[1]);
+    }
+
+    [Fact]
+    public async Task A_wiped_static_key_starts_no_handshake()
+    {
+        using var alice = IdentityKeyPair.Generate();
+        var key = new NoiseStaticKey(alice, null);
+        key.Dispose();
+
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => NoiseHandshake.RunAsync(new NoiseTestLink().Initiator, key, isInitiator: true));
+    }
+
+    [Fact]
     public async Task A_payload_without_extensions_reports_no_remote_muxers()
     {
         using var alice = IdentityKeyPair.Generate();
