@@ -17,11 +17,16 @@ internal sealed class YamuxOptions
     public uint MaxReceiveWindow { get; init; } = 16 * 1024 * 1024;
 
     /// <summary>
-    /// Largest data payload we put in one frame, in bytes. Defaults to 64 KiB minus the header, which is what
-    /// go-yamux and js-yamux send (their MaxMessageSize of 64 KiB includes the header): frames that size
-    /// interleave streams fairly and keep per-frame overhead under 0.02 %.
+    /// Largest data payload we put in one frame, in bytes. Defaults to 65506: the frame (header included) is then
+    /// 65518 bytes, which one Noise transport frame carries exactly and which with Noise's 2-byte length and
+    /// 16-byte tag is 64 KiB on the wire, one pooled 64 KiB buffer per frame at every layer. go-yamux and
+    /// js-yamux send at most 64 KiB including the header; frames that size interleave streams fairly and keep
+    /// per-frame overhead under 0.05 %.
     /// </summary>
-    public int MaxSendPayload { get; init; } = (64 * 1024) - YamuxFrameHeader.Size;
+    public int MaxSendPayload { get; init; } = DefaultMaxSendPayload;
+
+    /// <summary>The default of <see cref="MaxSendPayload"/>: 64 KiB less Noise's length and tag (18) and the header (12).</summary>
+    internal const int DefaultMaxSendPayload = (64 * 1024) - 18 - YamuxFrameHeader.Size;
 
     /// <summary>
     /// Largest data payload we accept in one frame, in bytes. Defaults to <see cref="MaxReceiveWindow"/>: the

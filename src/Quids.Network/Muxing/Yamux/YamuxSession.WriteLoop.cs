@@ -14,6 +14,13 @@ internal sealed partial class YamuxSession
     /// </summary>
     internal const int MaxBytesPerFlush = 1024 * 1024;
 
+    /// <summary>
+    /// Largest frame, header included, written into one contiguous span, in bytes: 64 KiB, a default data frame.
+    /// Larger payloads (a raised <see cref="YamuxOptions.MaxSendPayload"/>) are copied in pieces instead of
+    /// asking the transport for one huge buffer.
+    /// </summary>
+    private const int MaxContiguousFrame = 64 * 1024;
+
     private async Task WriteLoopAsync()
     {
         ChannelReader<YamuxOutboundFrame> frames = _frames.Reader;
@@ -90,12 +97,21 @@ internal sealed partial class YamuxSession
 
     private static void WriteFrame(PipeWriter output, in YamuxOutboundFrame frame)
     {
+        long length = YamuxFrameHeader.Size + frame.Payload.Length;
+        if (length <= MaxContiguousFrame)
+        {
+            // Header and payload in one span: the secure channel below encrypts contiguous bytes where they lie,
+            // so a frame that never straddles two buffers is never gathered into a copy before encryption.
+            Span<byte> span = output.GetSpan((int)length);
+            frame.Header.Write(span);
+            frame.Payload.CopyTo(span[YamuxFrameHeader.Size..]);
+            output.Advance((int)length);
+            return;
+        }
+
         Span<byte> header = output.GetSpan(YamuxFrameHeader.Size);
         frame.Header.Write(header);
         output.Advance(YamuxFrameHeader.Size);
-        if (!frame.Payload.IsEmpty)
-        {
-            PipeCopy.CopyTo(frame.Payload, output);
-        }
+        PipeCopy.CopyTo(frame.Payload, output);
     }
 }

@@ -47,7 +47,10 @@ internal sealed partial class YamuxStream : IMuxedStream
             resumeWriterThreshold: 0,
             minimumSegmentSize: PipeSegmentSize,
             useSynchronizationContext: false));
+        // The sender runs inline in the application's flush: it only slices the buffer into frames and queues
+        // them (every wait in it is asynchronous), so a thread-pool hop per flush would cost more than it does.
         _sendPipe = new Pipe(new PipeOptions(
+            readerScheduler: PipeScheduler.Inline,
             pauseWriterThreshold: SendBufferPauseThreshold,
             resumeWriterThreshold: SendBufferPauseThreshold / 2,
             minimumSegmentSize: PipeSegmentSize,

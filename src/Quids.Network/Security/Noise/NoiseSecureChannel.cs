@@ -30,7 +30,13 @@ internal sealed partial class NoiseSecureChannel : IDuplexPipe, IAsyncDisposable
         RemotePeerId = remote.PeerId;
         RemoteStreamMuxers = remote.StreamMuxers;
         HandshakeHash = handshakeHash;
+        // The loop on the far side of each plaintext pipe (the muxer's read loop, this channel's encrypt
+        // loop) runs inline when a flush wakes it: neither ever blocks a thread, and a thread-pool hop per
+        // flush costs more than the work it would move. Writers still resume on the thread pool, so a
+        // paused producer never runs inside its consumer's AdvanceTo.
         var options = new PipeOptions(
+            readerScheduler: PipeScheduler.Inline,
+            writerScheduler: PipeScheduler.ThreadPool,
             pauseWriterThreshold: NoiseProtocol.PlaintextPauseThreshold,
             resumeWriterThreshold: NoiseProtocol.PlaintextResumeThreshold,
             useSynchronizationContext: false);

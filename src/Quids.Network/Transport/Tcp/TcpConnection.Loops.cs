@@ -11,6 +11,12 @@ internal sealed partial class TcpConnection
     // filled block is still used instead of renting a new one for every read.
     private const int MinimumReceiveSize = MinimumSegmentSize / 2;
 
+    // Largest single receive, in bytes. A receive that fills its buffer means more bytes are waiting, so
+    // the next one asks for twice as much (up to this) and skips the zero-byte wait: a bulk transfer then
+    // costs one recv per 256 KiB instead of two per 4 KiB block, while a quiet connection stays at 2 KiB
+    // requests and rents nothing between them.
+    private const int MaximumReceiveSize = 256 * 1024;
+
     // Segments gathered into one sendmsg call. Linux accepts up to IOV_MAX (1024); 64 blocks of 4 KiB
     // already fill a typical socket send buffer, so more would only lengthen the list.
     private const int MaxSegmentsPerSend = 64;
@@ -21,19 +27,25 @@ internal sealed partial class TcpConnection
     {
         PipeWriter input = _input.Writer;
         Exception? error = null;
+        int receiveSize = MinimumReceiveSize;
         try
         {
             while (true)
             {
-                // Waits for readable data without holding a buffer, so an idle connection pins no memory.
-                await _socket.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None).ConfigureAwait(false);
+                if (receiveSize == MinimumReceiveSize)
+                {
+                    // Waits for readable data without holding a buffer, so an idle connection pins no memory.
+                    await _socket.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None).ConfigureAwait(false);
+                }
 
-                Memory<byte> buffer = input.GetMemory(MinimumReceiveSize);
+                Memory<byte> buffer = input.GetMemory(receiveSize);
                 int received = await _socket.ReceiveAsync(buffer, SocketFlags.None).ConfigureAwait(false);
                 if (received == 0)
                 {
                     break; // FIN: the peer will send no more.
                 }
+
+                receiveSize = received == buffer.Length ? Math.Min(receiveSize * 2, MaximumReceiveSize) : MinimumReceiveSize;
 
                 input.Advance(received);
                 Interlocked.Add(ref _bytesReceived, received);
