@@ -85,7 +85,14 @@ internal sealed partial class YamuxSession : IMuxedConnection
         _ = RunAsync();
         if (_options.PingOnStart)
         {
-            SendPing(null);
+            try
+            {
+                SendPing(null);
+            }
+            catch (YamuxSessionClosedException)
+            {
+                // A hostile first frame can end the session before this line; the read loop reports that reason.
+            }
         }
     }
 
