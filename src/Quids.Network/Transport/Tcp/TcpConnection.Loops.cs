@@ -15,7 +15,14 @@ internal sealed partial class TcpConnection
     // already fill a typical socket send buffer, so more would only lengthen the list.
     private const int MaxSegmentsPerSend = 64;
 
-    private readonly List<ArraySegment<byte>> _sendSegments = new(MaxSegmentsPerSend);
+    // One operation per loop, so that no buffer stays referenced once its operation is done (see SocketOperation).
+    private readonly SocketOperation _receiver = new();
+    private readonly SocketOperation _sender = new();
+
+    // Gathered sends get their own operation and list, made on first use: the socket keeps a gathered send's
+    // list capacity for good, and an idle connection (whose sends fit one block) should not pay for it.
+    private SocketOperation? _gatherSender;
+    private List<ArraySegment<byte>>? _sendSegments;
 
     private async Task ReceiveLoopAsync()
     {
@@ -26,10 +33,27 @@ internal sealed partial class TcpConnection
             while (true)
             {
                 // Waits for readable data without holding a buffer, so an idle connection pins no memory.
-                await _socket.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None).ConfigureAwait(false);
+                ValueTask<int> readable = _receiver.ReceiveAsync(_socket, Memory<byte>.Empty);
+                if (!readable.IsCompleted)
+                {
+                    await readable.ConfigureAwait(false);
+
+                    // An edge-triggered readiness event can outlive the data it announced (a receive already took
+                    // it); waking on it would park the next receive, and its 4 KiB block, on an idle socket. Wait
+                    // again then. At the end of the stream nothing is available either, but the next zero-byte
+                    // receive completes at once (the runtime peeks first) and the receive below sees the end.
+                    if (_socket.Available == 0)
+                    {
+                        continue;
+                    }
+                }
+                else
+                {
+                    readable.GetAwaiter().GetResult();
+                }
 
                 Memory<byte> buffer = input.GetMemory(MinimumReceiveSize);
-                int received = await _socket.ReceiveAsync(buffer, SocketFlags.None).ConfigureAwait(false);
+                int received = await _receiver.ReceiveAsync(_socket, buffer).ConfigureAwait(false);
                 if (received == 0)
                 {
                     break; // FIN: the peer will send no more.
@@ -51,6 +75,8 @@ internal sealed partial class TcpConnection
         {
             error = Translate(exception);
         }
+
+        _receiver.Dispose();
 
         // A close on this side explains any socket error it caused, so report the close's reason instead.
         error = _closeReason ?? error;
@@ -99,6 +125,8 @@ internal sealed partial class TcpConnection
             error = Translate(exception);
         }
 
+        _sender.Dispose();
+        _gatherSender?.Dispose();
         if (completed && ShutdownSend())
         {
             // Half close: the peer sees the end of its input; this side can still receive.
@@ -121,6 +149,7 @@ internal sealed partial class TcpConnection
             return;
         }
 
+        _sendSegments ??= new(MaxSegmentsPerSend);
         foreach (ReadOnlyMemory<byte> memory in buffer)
         {
             if (MemoryMarshal.TryGetArray(memory, out ArraySegment<byte> segment))
@@ -144,12 +173,13 @@ internal sealed partial class TcpConnection
 
     private async ValueTask SendSegmentsAsync()
     {
-        if (_sendSegments.Count == 0)
+        if (_sendSegments is not { Count: > 0 })
         {
             return;
         }
 
-        int sent = await _socket.SendAsync(_sendSegments, SocketFlags.None).ConfigureAwait(false);
+        _gatherSender ??= new SocketOperation();
+        int sent = await _gatherSender.SendAsync(_socket, _sendSegments).ConfigureAwait(false);
 
         // A stream socket normally takes the whole list; should it not, send what is left one by one.
         foreach (ArraySegment<byte> segment in _sendSegments)
@@ -171,7 +201,7 @@ internal sealed partial class TcpConnection
     {
         while (!memory.IsEmpty)
         {
-            int sent = await _socket.SendAsync(memory, SocketFlags.None).ConfigureAwait(false);
+            int sent = await _sender.SendAsync(_socket, memory).ConfigureAwait(false);
             memory = memory[sent..];
         }
     }
