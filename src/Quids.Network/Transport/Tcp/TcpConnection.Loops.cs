@@ -34,22 +34,22 @@ internal sealed partial class TcpConnection
             {
                 // Waits for readable data without holding a buffer, so an idle connection pins no memory.
                 ValueTask<int> readable = _receiver.ReceiveAsync(_socket, Memory<byte>.Empty);
-                if (!readable.IsCompleted)
+                if (readable.IsCompleted)
+                {
+                    readable.GetAwaiter().GetResult();
+                }
+                else
                 {
                     await readable.ConfigureAwait(false);
 
-                    // An edge-triggered readiness event can outlive the data it announced (a receive already took
-                    // it); waking on it would park the next receive, and its 4 KiB block, on an idle socket. Wait
-                    // again then. At the end of the stream nothing is available either, but the next zero-byte
-                    // receive completes at once (the runtime peeks first) and the receive below sees the end.
+                    // A stale wake-up: an edge-triggered readiness event can outlive the data it announced (a
+                    // receive already took it), and a receive started now would park a pipe block on an idle
+                    // socket. At the end of the stream nothing is available either, but the next wait then
+                    // completes at once (the runtime peeks first) and the receive below sees the end.
                     if (_socket.Available == 0)
                     {
                         continue;
                     }
-                }
-                else
-                {
-                    readable.GetAwaiter().GetResult();
                 }
 
                 Memory<byte> buffer = input.GetMemory(MinimumReceiveSize);
