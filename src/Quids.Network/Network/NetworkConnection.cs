@@ -40,8 +40,6 @@ internal sealed class NetworkConnection : IAsyncDisposable
         RemotePeerId = remotePublicKey.ToPeerId();
         Direction = direction;
         OpenedAt = openedAt;
-        LocalAddress = ToMultiaddress(raw.LocalEndPoint);
-        RemoteAddress = ToMultiaddress(raw.RemoteEndPoint);
     }
 
     /// <summary>A process-unique number, for logs.</summary>
@@ -58,10 +56,11 @@ internal sealed class NetworkConnection : IAsyncDisposable
     public DateTimeOffset OpenedAt { get; }
 
     /// <summary>Our end of the TCP connection, e.g. <c>/ip4/127.0.0.1/tcp/4001</c>.</summary>
-    public Multiaddress? LocalAddress { get; }
+    /// <remarks>Made on first use: most connections never ask, and the parsed form costs ~0.25 KiB each way.</remarks>
+    public Multiaddress? LocalAddress => field ??= ToMultiaddress(_raw.LocalEndPoint);
 
     /// <summary>The remote end of the TCP connection (the address identify reports as "observed").</summary>
-    public Multiaddress? RemoteAddress { get; }
+    public Multiaddress? RemoteAddress => field ??= ToMultiaddress(_raw.RemoteEndPoint);
 
     public IMuxedConnection Muxer { get; }
 

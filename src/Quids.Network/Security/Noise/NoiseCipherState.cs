@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Security.Cryptography;
+using Quids.Network.Core;
 
 namespace Quids.Network.Security.Noise;
 
@@ -21,12 +22,19 @@ internal sealed class NoiseCipherState : IDisposable
 
     private const int NonceLength = 12;
 
+    // Messages at least this long (bytes) go through the runtime's ChaCha20Poly1305 (OpenSSL), about 1.7 times
+    // as fast as libsodium on 64 KiB frames here, but holding ~2.3 KiB of native context per instance. It is made
+    // on the first such message, so a connection that only exchanges short frames (handshake, pings, window
+    // updates: an idle one) never holds it; short messages use libsodium's stateless AEAD on the key alone.
+    private const int BulkMessageLength = 1024;
+
     private readonly byte[] _key = new byte[KeyLength];
-    private ChaCha20Poly1305? _aead;
+    private ChaCha20Poly1305? _bulk;
+    private bool _hasKey;
     private bool _disposed;
 
     /// <summary>Whether a key was set; without one, encryption is the identity function.</summary>
-    public bool HasKey => _aead is not null;
+    public bool HasKey => _hasKey;
 
     /// <summary>The nonce the next encryption or decryption will use.</summary>
     public ulong Nonce { get; private set; }
@@ -40,9 +48,10 @@ internal sealed class NoiseCipherState : IDisposable
         }
 
         ObjectDisposedException.ThrowIf(_disposed, this);
-        _aead?.Dispose();
+        _bulk?.Dispose();
+        _bulk = null;
         key.CopyTo(_key);
-        _aead = new ChaCha20Poly1305(_key);
+        _hasKey = true;
         Nonce = 0;
     }
 
@@ -56,7 +65,7 @@ internal sealed class NoiseCipherState : IDisposable
     /// <exception cref="NoiseException">The nonce space of this key is exhausted.</exception>
     public int EncryptWithAd(ReadOnlySpan<byte> associatedData, ReadOnlySpan<byte> plaintext, Span<byte> ciphertext)
     {
-        if (_aead is null)
+        if (!_hasKey)
         {
             plaintext.CopyTo(ciphertext);
             return plaintext.Length;
@@ -71,7 +80,15 @@ internal sealed class NoiseCipherState : IDisposable
         ThrowIfNonceExhausted();
         Span<byte> nonce = stackalloc byte[NonceLength];
         WriteNonce(nonce, Nonce);
-        _aead.Encrypt(nonce, plaintext, ciphertext[..plaintext.Length], ciphertext.Slice(plaintext.Length, NoiseProtocol.TagLength), associatedData);
+        Span<byte> tag = ciphertext.Slice(plaintext.Length, NoiseProtocol.TagLength);
+        if (plaintext.Length >= BulkMessageLength)
+        {
+            (_bulk ??= new ChaCha20Poly1305(_key)).Encrypt(nonce, plaintext, ciphertext[..plaintext.Length], tag, associatedData);
+        }
+        else
+        {
+            LibSodium.AeadEncrypt(_key, nonce, plaintext, ciphertext[..plaintext.Length], tag, associatedData);
+        }
         Nonce++;
         return length;
     }
@@ -84,7 +101,7 @@ internal sealed class NoiseCipherState : IDisposable
     /// <exception cref="NoiseException">The nonce space of this key is exhausted.</exception>
     public bool TryDecryptWithAd(ReadOnlySpan<byte> associatedData, ReadOnlySpan<byte> ciphertext, Span<byte> plaintext, out int bytesWritten)
     {
-        if (_aead is null)
+        if (!_hasKey)
         {
             ciphertext.CopyTo(plaintext);
             bytesWritten = ciphertext.Length;
@@ -106,13 +123,9 @@ internal sealed class NoiseCipherState : IDisposable
         ThrowIfNonceExhausted();
         Span<byte> nonce = stackalloc byte[NonceLength];
         WriteNonce(nonce, Nonce);
-        try
+        if (!Decrypt(nonce, ciphertext[..length], ciphertext.Slice(length, NoiseProtocol.TagLength), plaintext[..length], associatedData))
         {
-            _aead.Decrypt(nonce, ciphertext[..length], ciphertext.Slice(length, NoiseProtocol.TagLength), plaintext[..length], associatedData);
-        }
-        catch (AuthenticationTagMismatchException)
-        {
-            // Decrypt zeroes the destination on failure; the caller turns false into its own error.
+            // The caller turns false into its own error.
             return false;
         }
 
@@ -124,7 +137,7 @@ internal sealed class NoiseCipherState : IDisposable
     /// <summary>REKEY (framework section 4.2): the new key is ENCRYPT(k, 2^64-1, empty, 32 zero bytes).</summary>
     public void Rekey()
     {
-        if (_aead is null)
+        if (!_hasKey)
         {
             throw new InvalidOperationException("Noise: cannot rekey a cipher state that has no key.");
         }
@@ -135,20 +148,39 @@ internal sealed class NoiseCipherState : IDisposable
         zeros.Clear();
         Span<byte> newKey = stackalloc byte[KeyLength];
         Span<byte> tag = stackalloc byte[NoiseProtocol.TagLength];
-        _aead.Encrypt(nonce, zeros, newKey, tag, ReadOnlySpan<byte>.Empty);
+        LibSodium.AeadEncrypt(_key, nonce, zeros, newKey, tag, ReadOnlySpan<byte>.Empty);
         ulong keep = Nonce;
         InitializeKey(newKey);
         Nonce = keep;
         CryptographicOperations.ZeroMemory(newKey);
     }
 
-    /// <summary>Zeroes the key and releases the cipher.</summary>
+    /// <summary>Zeroes the key and releases the bulk cipher.</summary>
     public void Dispose()
     {
         _disposed = true;
-        _aead?.Dispose();
-        _aead = null;
+        _hasKey = false;
+        _bulk?.Dispose();
+        _bulk = null;
         CryptographicOperations.ZeroMemory(_key);
+    }
+
+    private bool Decrypt(ReadOnlySpan<byte> nonce, ReadOnlySpan<byte> ciphertext, ReadOnlySpan<byte> tag, Span<byte> plaintext, ReadOnlySpan<byte> associatedData)
+    {
+        if (ciphertext.Length < BulkMessageLength)
+        {
+            return LibSodium.AeadDecrypt(_key, nonce, ciphertext, tag, plaintext, associatedData);
+        }
+
+        try
+        {
+            (_bulk ??= new ChaCha20Poly1305(_key)).Decrypt(nonce, ciphertext, tag, plaintext, associatedData);
+            return true;
+        }
+        catch (AuthenticationTagMismatchException)
+        {
+            return false;
+        }
     }
 
     private static void WriteNonce(Span<byte> nonce, ulong counter)

@@ -12,7 +12,7 @@ internal sealed partial class TcpConnection
     private const int MinimumReceiveSize = MinimumSegmentSize / 2;
 
     // Largest single receive, in bytes. A receive that fills its buffer means more bytes are waiting, so
-    // the next one asks for twice as much (up to this) and skips the zero-byte wait: a bulk transfer then
+    // the next one asks for twice as much (up to this) and, while bytes are ready, skips the zero-byte wait: a bulk transfer then
     // costs one recv per 256 KiB instead of two per 4 KiB block, while a quiet connection stays at 2 KiB
     // requests and rents nothing between them.
     private const int MaximumReceiveSize = 256 * 1024;
@@ -21,7 +21,14 @@ internal sealed partial class TcpConnection
     // already fill a typical socket send buffer, so more would only lengthen the list.
     private const int MaxSegmentsPerSend = 64;
 
-    private readonly List<ArraySegment<byte>> _sendSegments = new(MaxSegmentsPerSend);
+    // One operation per loop, so that no buffer stays referenced once its operation is done (see SocketOperation).
+    private readonly SocketOperation _receiver = new();
+    private readonly SocketOperation _sender = new();
+
+    // Gathered sends get their own operation and list, made on first use: the socket keeps a gathered send's
+    // list capacity for good, and an idle connection (whose sends fit one block) should not pay for it.
+    private SocketOperation? _gatherSender;
+    private List<ArraySegment<byte>>? _sendSegments;
 
     private async Task ReceiveLoopAsync()
     {
@@ -32,14 +39,34 @@ internal sealed partial class TcpConnection
         {
             while (true)
             {
-                if (receiveSize == MinimumReceiveSize)
+                // After a full receive more bytes are usually waiting: take them at once, with a larger buffer.
+                // Otherwise wait for readable data without holding a buffer, so an idle connection pins no
+                // memory (also right after a bulk transfer, which would otherwise park a 256 KiB receive).
+                if (receiveSize == MinimumReceiveSize || _socket.Available == 0)
                 {
-                    // Waits for readable data without holding a buffer, so an idle connection pins no memory.
-                    await _socket.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None).ConfigureAwait(false);
+                    receiveSize = MinimumReceiveSize;
+                    ValueTask<int> readable = _receiver.ReceiveAsync(_socket, Memory<byte>.Empty);
+                    if (readable.IsCompleted)
+                    {
+                        readable.GetAwaiter().GetResult();
+                    }
+                    else
+                    {
+                        await readable.ConfigureAwait(false);
+
+                        // A stale wake-up: an edge-triggered readiness event can outlive the data it announced (a
+                        // receive already took it), and a receive started now would park a pipe block on an idle
+                        // socket. At the end of the stream nothing is available either, but the next wait then
+                        // completes at once (the runtime peeks first) and the receive below sees the end.
+                        if (_socket.Available == 0)
+                        {
+                            continue;
+                        }
+                    }
                 }
 
                 Memory<byte> buffer = input.GetMemory(receiveSize);
-                int received = await _socket.ReceiveAsync(buffer, SocketFlags.None).ConfigureAwait(false);
+                int received = await _receiver.ReceiveAsync(_socket, buffer).ConfigureAwait(false);
                 if (received == 0)
                 {
                     break; // FIN: the peer will send no more.
@@ -63,6 +90,8 @@ internal sealed partial class TcpConnection
         {
             error = Translate(exception);
         }
+
+        _receiver.Dispose();
 
         // A close on this side explains any socket error it caused, so report the close's reason instead.
         error = _closeReason ?? error;
@@ -111,6 +140,8 @@ internal sealed partial class TcpConnection
             error = Translate(exception);
         }
 
+        _sender.Dispose();
+        _gatherSender?.Dispose();
         if (completed && ShutdownSend())
         {
             // Half close: the peer sees the end of its input; this side can still receive.
@@ -133,6 +164,7 @@ internal sealed partial class TcpConnection
             return;
         }
 
+        _sendSegments ??= new(MaxSegmentsPerSend);
         foreach (ReadOnlyMemory<byte> memory in buffer)
         {
             if (MemoryMarshal.TryGetArray(memory, out ArraySegment<byte> segment))
@@ -156,12 +188,13 @@ internal sealed partial class TcpConnection
 
     private async ValueTask SendSegmentsAsync()
     {
-        if (_sendSegments.Count == 0)
+        if (_sendSegments is not { Count: > 0 })
         {
             return;
         }
 
-        int sent = await _socket.SendAsync(_sendSegments, SocketFlags.None).ConfigureAwait(false);
+        _gatherSender ??= new SocketOperation();
+        int sent = await _gatherSender.SendAsync(_socket, _sendSegments).ConfigureAwait(false);
 
         // A stream socket normally takes the whole list; should it not, send what is left one by one.
         foreach (ArraySegment<byte> segment in _sendSegments)
@@ -183,7 +216,7 @@ internal sealed partial class TcpConnection
     {
         while (!memory.IsEmpty)
         {
-            int sent = await _socket.SendAsync(memory, SocketFlags.None).ConfigureAwait(false);
+            int sent = await _sender.SendAsync(_socket, memory).ConfigureAwait(false);
             memory = memory[sent..];
         }
     }

@@ -39,8 +39,8 @@ internal sealed partial class TcpConnection : ITransportConnection
 
         // Continuations go to the thread pool on both sides, so application code never runs on a loop and a
         // loop never runs inside an application's FlushAsync or AdvanceTo call.
-        _input = new Pipe(CreatePipeOptions(options.MaxReadBufferSize));
-        _output = new Pipe(CreatePipeOptions(options.MaxWriteBufferSize));
+        _input = new Pipe(options.InputPipeOptions);
+        _output = new Pipe(options.OutputPipeOptions);
         Transport = new DuplexPipe(_input.Reader, _output.Writer);
     }
 
@@ -140,7 +140,8 @@ internal sealed partial class TcpConnection : ITransportConnection
 
     private void FireConnectionClosed() => _closed.Fire();
 
-    private static PipeOptions CreatePipeOptions(long pauseThreshold) => new(
+    /// <summary>The options of one direction's pipe; made once per transport and shared by its connections.</summary>
+    internal static PipeOptions CreatePipeOptions(long pauseThreshold) => new(
         pool: MemoryPool<byte>.Shared,
         readerScheduler: PipeScheduler.ThreadPool,
         writerScheduler: PipeScheduler.ThreadPool,

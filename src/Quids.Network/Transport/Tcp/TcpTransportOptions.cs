@@ -42,6 +42,12 @@ internal sealed class TcpTransportOptions
     /// </summary>
     public TimeSpan GracefulCloseTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>The input pipe's options, shared by every connection (made on first use, after validation).</summary>
+    internal System.IO.Pipelines.PipeOptions InputPipeOptions => field ??= TcpConnection.CreatePipeOptions(MaxReadBufferSize);
+
+    /// <summary>The output pipe's options, shared by every connection (made on first use, after validation).</summary>
+    internal System.IO.Pipelines.PipeOptions OutputPipeOptions => field ??= TcpConnection.CreatePipeOptions(MaxWriteBufferSize);
+
     /// <summary>Throws when a value is out of range; called once by the transport's constructor.</summary>
     public void Validate()
     {

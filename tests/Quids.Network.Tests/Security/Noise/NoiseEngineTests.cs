@@ -33,6 +33,35 @@ public sealed class NoiseEngineTests
         Assert.Equal(0x0102030405060709UL, cipher.Nonce);
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1023)]
+    [InlineData(1024)]
+    [InlineData(65519)]
+    public void Short_and_long_messages_match_the_reference_aead_and_detect_tampering_in_place(int length)
+    {
+        // Short messages use libsodium, long ones the runtime's cipher: both must be the same ChaChaPoly.
+        using var sender = new NoiseCipherState();
+        using var receiver = new NoiseCipherState();
+        sender.InitializeKey(Key);
+        receiver.InitializeKey(Key);
+        byte[] message = [.. Enumerable.Range(0, length).Select(i => (byte)i)];
+        byte[] frame = new byte[length + 16];
+        message.CopyTo(frame, 0);
+        sender.EncryptWithAd("ad"u8, frame.AsSpan(0, length), frame);
+
+        using var reference = new System.Security.Cryptography.ChaCha20Poly1305(Key);
+        byte[] expected = new byte[length + 16];
+        reference.Encrypt(new byte[12], message, expected.AsSpan(0, length), expected.AsSpan(length), "ad"u8);
+        Assert.Equal(expected, frame);
+
+        byte[] tampered = (byte[])frame.Clone();
+        tampered[^1] ^= 1;
+        Assert.False(receiver.TryDecryptWithAd("ad"u8, tampered, tampered, out _));
+        Assert.True(receiver.TryDecryptWithAd("ad"u8, frame, frame, out int written));
+        Assert.Equal(message, frame.AsSpan(0, written).ToArray());
+    }
+
     [Fact]
     public void Cipher_state_refuses_the_reserved_maximum_nonce()
     {
