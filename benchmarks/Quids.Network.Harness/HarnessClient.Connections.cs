@@ -9,16 +9,6 @@ namespace Quids.Network.Harness;
 
 internal static partial class HarnessClient
 {
-    /// <summary>
-    /// Round trips before the dialer holds a usable connection, derived from the protocol steps of
-    /// <see cref="UpgradePipeline"/> (the dialer waits for an answer at each): TCP SYN/SYN-ACK (1);
-    /// multistream-select of <c>/noise</c> (header and proposal) and Noise XX e in one write, answered by the
-    /// listener's multistream answer and e,ee,s,es (1); the third Noise message s,se travels with the first
-    /// application data, and Yamux is chosen inside the Noise payloads (early muxer negotiation), so neither adds
-    /// a round trip. 2 in all, 1 above TCP.
-    /// </summary>
-    private const int DerivedRoundTrips = 2;
-
     /// <summary>Dials in flight while opening the idle connections: well under the server's 1024 pending.</summary>
     private const int MemoryDialConcurrency = 64;
 
@@ -60,8 +50,9 @@ internal static partial class HarnessClient
         double seconds = Stopwatch.GetElapsedTime(measuredStart).TotalSeconds;
         allocated = GC.GetTotalAllocatedBytes(precise: true) - allocated; // warm-up dials included: an upper bound
         var all = samples.SelectMany(s => s).ToList();
+        var (aboveTcp, relayDialMs) = await MeasureRoundTripsAsync(target);
         return $"name=quids_connect procs=2 workers={args.Workers} conns={count} conns_per_s={Measure.F(count / seconds, 0)} client_alloc_kib_per_conn_max={Measure.F(allocated / 1024.0 / Math.Max(1, count), 1)} " +
-            $"round_trips={DerivedRoundTrips} round_trips_source=protocol_steps dial_{Measure.Latency(all).Replace(" ", " dial_", StringComparison.Ordinal)}";
+            $"round_trips={1 + aboveTcp} round_trips_above_tcp={aboveTcp} round_trip_relay_dial_ms={Measure.F(relayDialMs)} dial_{Measure.Latency(all).Replace(" ", " dial_", StringComparison.Ordinal)}";
     }
 
     private static async Task<string> MemoryAsync(HarnessArgs args)
