@@ -11,10 +11,9 @@ internal sealed partial class TcpConnection
     // filled block is still used instead of renting a new one for every read.
     private const int MinimumReceiveSize = MinimumSegmentSize / 2;
 
-    // Largest single receive, in bytes. A receive that fills its buffer means more bytes are waiting, so
-    // the next one asks for twice as much (up to this) and, while bytes are ready, skips the zero-byte wait: a bulk transfer then
-    // costs one recv per 256 KiB instead of two per 4 KiB block, while a quiet connection stays at 2 KiB
-    // requests and rents nothing between them.
+    // Largest single receive, in bytes. Each receive asks for what the kernel already holds (FIONREAD), up to
+    // this, so a bulk burst costs one recv instead of a ramp of small ones (2, 4, 8... KiB, each a syscall, each
+    // a pipe block a 64 KiB Noise frame would straddle), while a quiet connection still waits without a buffer.
     private const int MaximumReceiveSize = 256 * 1024;
 
     // Segments gathered into one sendmsg call. Linux accepts up to IOV_MAX (1024); 64 blocks of 4 KiB
@@ -34,17 +33,17 @@ internal sealed partial class TcpConnection
     {
         PipeWriter input = _input.Writer;
         Exception? error = null;
-        int receiveSize = MinimumReceiveSize;
+        bool full = false;
         try
         {
             while (true)
             {
-                // After a full receive more bytes are usually waiting: take them at once, with a larger buffer.
+                // After a receive that filled its buffer more bytes are usually waiting: take them at once.
                 // Otherwise wait for readable data without holding a buffer, so an idle connection pins no
-                // memory (also right after a bulk transfer, which would otherwise park a 256 KiB receive).
-                if (receiveSize == MinimumReceiveSize || _socket.Available == 0)
+                // memory (also right after a bulk transfer, which would otherwise park a large receive).
+                bool waitedAsynchronously = false;
+                if (!full)
                 {
-                    receiveSize = MinimumReceiveSize;
                     ValueTask<int> readable = _receiver.ReceiveAsync(_socket, Memory<byte>.Empty);
                     if (readable.IsCompleted)
                     {
@@ -53,27 +52,30 @@ internal sealed partial class TcpConnection
                     else
                     {
                         await readable.ConfigureAwait(false);
-
-                        // A stale wake-up: an edge-triggered readiness event can outlive the data it announced (a
-                        // receive already took it), and a receive started now would park a pipe block on an idle
-                        // socket. At the end of the stream nothing is available either, but the next wait then
-                        // completes at once (the runtime peeks first) and the receive below sees the end.
-                        if (_socket.Available == 0)
-                        {
-                            continue;
-                        }
+                        waitedAsynchronously = true;
                     }
                 }
 
-                Memory<byte> buffer = input.GetMemory(receiveSize);
+                int available = _socket.Available;
+                if (available == 0 && (full || waitedAsynchronously))
+                {
+                    // Nothing left after a full receive, or a stale wake-up: an edge-triggered readiness event can
+                    // outlive the data it announced (a receive already took it), and a receive started now would
+                    // park a pipe block on an idle socket. At the end of the stream nothing is available either,
+                    // but the next wait then completes at once (the runtime peeks first) and the receive below
+                    // sees the end.
+                    full = false;
+                    continue;
+                }
+
+                Memory<byte> buffer = input.GetMemory(Math.Clamp(available, MinimumReceiveSize, MaximumReceiveSize));
                 int received = await _receiver.ReceiveAsync(_socket, buffer).ConfigureAwait(false);
                 if (received == 0)
                 {
                     break; // FIN: the peer will send no more.
                 }
 
-                receiveSize = received == buffer.Length ? Math.Min(receiveSize * 2, MaximumReceiveSize) : MinimumReceiveSize;
-
+                full = received == buffer.Length;
                 input.Advance(received);
                 Interlocked.Add(ref _bytesReceived, received);
 
