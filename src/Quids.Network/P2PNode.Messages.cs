@@ -23,6 +23,10 @@ public sealed partial class P2PNode : IMessageSendObserver
 {
     private AsyncMessageHandler[] _handlers = [];
 
+    // Where the last message sent by peer id went: further sends to that peer, while its connection is open, skip
+    // the swarm's locked lookup by peer id (a monitor per message).
+    private SendTarget? _lastSendTarget;
+
     /// <summary>
     /// Adds a handler for every application message received. A handler that throws is logged and counted as
     /// an error of that connection; the connection and the other handlers carry on.
@@ -81,8 +85,19 @@ public sealed partial class P2PNode : IMessageSendObserver
     {
         ArgumentNullException.ThrowIfNull(peer);
         RunningSwarm();
-        var connection = FindConnection(peer) ?? throw new PeerNotConnectedException($"Peer {peer} is not connected.");
-        return SendAsync(connection, message, cancellationToken);
+        var target = _lastSendTarget;
+        if (target is null || target.Network.Completion.IsCompleted || !target.Network.RemotePeerId.Equals(peer))
+        {
+            var connection = FindConnection(peer) ?? throw new PeerNotConnectedException($"Peer {peer} is not connected.");
+            if (connection.Network is not { } network)
+            {
+                return SendAsync(connection, message, cancellationToken);
+            }
+
+            _lastSendTarget = target = new SendTarget(connection, network);
+        }
+
+        return SendAsync(target.Connection, message, cancellationToken);
     }
 
     /// <summary>
@@ -259,4 +274,6 @@ public sealed partial class P2PNode : IMessageSendObserver
             connection.CountError();
         }
     }
+
+    private sealed record SendTarget(P2PConnection Connection, NetworkConnection Network);
 }

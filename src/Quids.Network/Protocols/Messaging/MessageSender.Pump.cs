@@ -42,7 +42,7 @@ internal sealed partial class MessageSender
                     while (_output is not null && _unflushedMessages < _options.MaxBatchMessages && _unflushedBytes < _options.MaxBatchBytes &&
                            _waiting.TryDequeue(out var next))
                     {
-                        MessagingProtocol.WriteFrame(_output!, next.Message.Span);
+                        AppendLocked(next.Message.Span);
                         _unflushedBytes += next.Message.Length;
                         _unflushedMessages++;
                         moved++;

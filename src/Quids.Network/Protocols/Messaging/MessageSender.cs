@@ -1,4 +1,5 @@
 using System.IO.Pipelines;
+using Quids.Network.Core;
 using Quids.Network.Muxing;
 using Quids.Network.Network;
 
@@ -22,6 +23,11 @@ internal sealed partial class MessageSender : IThreadPoolWorkItem
     private readonly TaskCompletionSource _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private IMuxedStream? _stream;
     private PipeWriter? _output;
+
+    // Frames are written into memory taken from the writer once and committed (Advance) once per batch: the
+    // pipe's Advance takes a monitor, which per 64-byte message cost more than the rest of a send.
+    private Memory<byte> _head;
+    private int _headUsed;
     private int _unflushedBytes;
     private int _unflushedMessages;
     private bool _flushQueued;
@@ -68,7 +74,7 @@ internal sealed partial class MessageSender : IThreadPoolWorkItem
 
             if (!_pumping && _output is not null && !_stream!.IsReset)
             {
-                MessagingProtocol.WriteFrame(_output, message.Span);
+                AppendLocked(message.Span);
                 _unflushedBytes += message.Length;
                 if (++_unflushedMessages >= _options.MaxBatchMessages || _unflushedBytes >= _options.MaxBatchBytes)
                 {
@@ -164,8 +170,37 @@ internal sealed partial class MessageSender : IThreadPoolWorkItem
         _ = PumpAsync(flush);
     }
 
+    /// <summary>Writes one frame (length prefix and message) after the frames of the batch so far.</summary>
+    private void AppendLocked(ReadOnlySpan<byte> message)
+    {
+        int needed = Varint.MaxLength + message.Length;
+        if (_head.Length - _headUsed < needed)
+        {
+            CommitLocked();
+            _head = _output!.GetMemory(needed);
+        }
+
+        var span = _head.Span[_headUsed..];
+        int prefix = Varint.Write(span, (ulong)message.Length);
+        message.CopyTo(span[prefix..]);
+        _headUsed += prefix + message.Length;
+    }
+
+    /// <summary>Hands the frames written so far to the writer; its memory is not touched again after that.</summary>
+    private void CommitLocked()
+    {
+        if (_headUsed > 0)
+        {
+            _output!.Advance(_headUsed);
+        }
+
+        _head = default;
+        _headUsed = 0;
+    }
+
     private ValueTask<FlushResult> FlushLocked()
     {
+        CommitLocked();
         _unflushedBytes = 0;
         _unflushedMessages = 0;
         return _output!.FlushAsync();
