@@ -27,6 +27,9 @@ public sealed partial class P2PNode : IMessageSendObserver
     // the swarm's locked lookup by peer id (a monitor per message).
     private SendTarget? _lastSendTarget;
 
+    // Messages received by the node, counted per inbound stream (see StreamReceiver).
+    private readonly MessageCounter _received = new();
+
     /// <summary>
     /// Adds a handler for every application message received. A handler that throws is logged and counted as
     /// an error of that connection; the connection and the other handlers carry on.
@@ -193,14 +196,23 @@ public sealed partial class P2PNode : IMessageSendObserver
         Interlocked.Add(ref _errors, messages);
     }
 
-    /// <summary>The handler of one inbound message stream: bound to its connection when that is already known.</summary>
-    private MessageReceivedHandler MessageReceiverFor(NetworkConnection network) =>
+    /// <summary>The receiver of one inbound message stream: bound to its connection when that is already known.</summary>
+    private IMessageReceiver MessageReceiverFor(NetworkConnection network) =>
         _connections.TryGetValue(network.Id, out var connection)
-            ? (n, message) => OnMessage(connection, n, message)
-            : OnMessageAsync;
+            ? new StreamReceiver(this, network, connection)
+            : new StreamReceiver(this, network, null);
 
-    private ValueTask OnMessageAsync(NetworkConnection network, ReadOnlyMemory<byte> message) =>
-        _connections.TryGetValue(network.Id, out var connection) ? OnMessage(connection, network, message) : ValueTask.CompletedTask;
+    private ValueTask OnMessageAsync(NetworkConnection network, ReadOnlyMemory<byte> message)
+    {
+        if (!_connections.TryGetValue(network.Id, out var connection))
+        {
+            return ValueTask.CompletedTask;
+        }
+
+        connection.Received.Add(1);
+        _received.Add(1);
+        return OnMessage(connection, network, message);
+    }
 
     /// <summary>
     /// Runs the handlers of one received message; synchronous handlers complete it without a state machine, an
@@ -208,8 +220,7 @@ public sealed partial class P2PNode : IMessageSendObserver
     /// </summary>
     private ValueTask OnMessage(P2PConnection connection, NetworkConnection network, ReadOnlyMemory<byte> message)
     {
-        connection.CountReceived();
-        Interlocked.Increment(ref _messagesReceived);
+        connection.TouchReceived();
         var peer = connection.Sender(network);
         var handlers = Volatile.Read(ref _handlers);
         for (int i = 0; i < handlers.Length; i++)
@@ -276,4 +287,48 @@ public sealed partial class P2PNode : IMessageSendObserver
     }
 
     private sealed record SendTarget(P2PConnection Connection, NetworkConnection Network);
+
+    /// <summary>
+    /// Counts the messages of one inbound stream in a tally of its own (attached to the connection's and the
+    /// node's counters while the stream lives), then runs the handlers.
+    /// </summary>
+    private sealed class StreamReceiver : IMessageReceiver
+    {
+        private readonly P2PNode _node;
+        private readonly NetworkConnection _network;
+        private readonly P2PConnection? _connection;
+        private readonly MessageTally _tally = new();
+
+        public StreamReceiver(P2PNode node, NetworkConnection network, P2PConnection? connection)
+        {
+            _node = node;
+            _network = network;
+            _connection = connection;
+            if (connection is not null)
+            {
+                connection.Received.Attach(_tally);
+                node._received.Attach(_tally);
+            }
+        }
+
+        public ValueTask OnMessage(ReadOnlyMemory<byte> message)
+        {
+            if (_connection is null)
+            {
+                return _node.OnMessageAsync(_network, message);
+            }
+
+            _tally.Increment();
+            return _node.OnMessage(_connection, _network, message);
+        }
+
+        public void OnEnded()
+        {
+            if (_connection is not null)
+            {
+                _connection.Received.Settle(_tally);
+                _node._received.Settle(_tally);
+            }
+        }
+    }
 }
