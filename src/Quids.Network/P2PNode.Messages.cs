@@ -196,23 +196,8 @@ public sealed partial class P2PNode : IMessageSendObserver
         Interlocked.Add(ref _errors, messages);
     }
 
-    /// <summary>The receiver of one inbound message stream: bound to its connection when that is already known.</summary>
-    private IMessageReceiver MessageReceiverFor(NetworkConnection network) =>
-        _connections.TryGetValue(network.Id, out var connection)
-            ? new StreamReceiver(this, network, connection)
-            : new StreamReceiver(this, network, null);
-
-    private ValueTask OnMessageAsync(NetworkConnection network, ReadOnlyMemory<byte> message)
-    {
-        if (!_connections.TryGetValue(network.Id, out var connection))
-        {
-            return ValueTask.CompletedTask;
-        }
-
-        connection.Received.Add(1);
-        _received.Add(1);
-        return OnMessage(connection, network, message);
-    }
+    /// <summary>The receiver of one inbound message stream.</summary>
+    private IMessageReceiver MessageReceiverFor(NetworkConnection network) => new StreamReceiver(this, network);
 
     /// <summary>
     /// Runs the handlers of one received message; synchronous handlers complete it without a state machine, an
@@ -296,30 +281,26 @@ public sealed partial class P2PNode : IMessageSendObserver
     {
         private readonly P2PNode _node;
         private readonly NetworkConnection _network;
-        private readonly P2PConnection? _connection;
         private readonly MessageTally _tally = new();
+        private P2PConnection? _connection;
 
-        public StreamReceiver(P2PNode node, NetworkConnection network, P2PConnection? connection)
+        public StreamReceiver(P2PNode node, NetworkConnection network)
         {
             _node = node;
             _network = network;
-            _connection = connection;
-            if (connection is not null)
-            {
-                connection.Received.Attach(_tally);
-                node._received.Attach(_tally);
-            }
+            Bind();
         }
 
         public ValueTask OnMessage(ReadOnlyMemory<byte> message)
         {
-            if (_connection is null)
+            // A stream may open before the node has registered its connection: bound at the first message after.
+            if (_connection is null && !Bind())
             {
-                return _node.OnMessageAsync(_network, message);
+                return ValueTask.CompletedTask;
             }
 
             _tally.Increment();
-            return _node.OnMessage(_connection, _network, message);
+            return _node.OnMessage(_connection!, _network, message);
         }
 
         public void OnEnded()
@@ -329,6 +310,19 @@ public sealed partial class P2PNode : IMessageSendObserver
                 _connection.Received.Settle(_tally);
                 _node._received.Settle(_tally);
             }
+        }
+
+        private bool Bind()
+        {
+            if (!_node._connections.TryGetValue(_network.Id, out var connection))
+            {
+                return false;
+            }
+
+            connection.Received.Attach(_tally);
+            _node._received.Attach(_tally);
+            _connection = connection;
+            return true;
         }
     }
 }
