@@ -19,7 +19,7 @@ internal sealed partial class MessageSender : IThreadPoolWorkItem
     private readonly NetworkConnection _connection;
     private readonly MessagingOptions _options;
     private readonly IMessageSendObserver? _observer;
-    private readonly Queue<WaitingMessage> _waiting = new();
+    private Queue<WaitingMessage> _waiting = new();
     private readonly TaskCompletionSource _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private IMuxedStream? _stream;
     private PipeWriter? _output;
