@@ -1,4 +1,7 @@
 using System.IO.Pipelines;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics.X86;
 using Quids.Network.Core;
 using Quids.Network.Muxing;
 using Quids.Network.Network;
@@ -27,6 +30,9 @@ internal sealed partial class MessageSender : IThreadPoolWorkItem
     // Frames are written into memory taken from the writer once and committed (Advance) once per batch: the
     // pipe's Advance takes a monitor, which per 64-byte message cost more than the rest of a send.
     private Memory<byte> _head;
+
+    /// <summary>How far ahead of the write position the next cache line is fetched: 8 frames of 64-byte messages.</summary>
+    private const int PrefetchDistance = 512;
     private int _headUsed;
     private int _unflushedBytes;
     private int _unflushedMessages;
@@ -184,6 +190,15 @@ internal sealed partial class MessageSender : IThreadPoolWorkItem
         int prefix = Varint.Write(span, (ulong)message.Length);
         message.CopyTo(span[prefix..]);
         _headUsed += prefix + message.Length;
+        if (Sse.IsSupported && span.Length > PrefetchDistance)
+        {
+            // The writer's memory was last touched by the muxer on another core: fetching the lines a few small
+            // frames ahead lets that transfer overlap, instead of the lock's release waiting for it per message.
+            unsafe
+            {
+                Sse.Prefetch0(Unsafe.AsPointer(ref Unsafe.Add(ref MemoryMarshal.GetReference(span), PrefetchDistance)));
+            }
+        }
     }
 
     /// <summary>Hands the frames written so far to the writer; its memory is not touched again after that.</summary>
