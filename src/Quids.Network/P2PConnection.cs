@@ -1,5 +1,6 @@
 using System.Net;
 using Quids.Network.Core;
+using Quids.Network.Diagnostics;
 using Quids.Network.Network;
 
 namespace Quids.Network;
@@ -16,7 +17,6 @@ public sealed class P2PConnection
     private readonly object _gate = new();
     private ConnectionState _state;
     private long _messagesSent;
-    private long _messagesReceived;
     private long _errors;
     private long _lastMessageTicks;
     private long _lastTouchMilliseconds;
@@ -75,7 +75,7 @@ public sealed class P2PConnection
             BytesSent = connection?.BytesSent ?? 0,
             BytesReceived = connection?.BytesReceived ?? 0,
             MessagesSent = Interlocked.Read(ref _messagesSent),
-            MessagesReceived = Interlocked.Read(ref _messagesReceived),
+            MessagesReceived = Received.Value,
             Errors = Interlocked.Read(ref _errors),
             LastMessageAt = last == 0 ? null : new DateTimeOffset(last, TimeSpan.Zero),
             Duration = start is null ? TimeSpan.Zero : end - start.Value,
@@ -88,6 +88,9 @@ public sealed class P2PConnection
     public override string ToString() => $"{PeerId?.ToString() ?? "?"} at {Address}:{Port} ({Direction}, {State})";
 
     internal NetworkConnection? Network => _connection;
+
+    /// <summary>Messages received, counted by the tallies of the connection's inbound message streams.</summary>
+    internal MessageCounter Received { get; } = new();
 
     internal void Attach(NetworkConnection connection)
     {
@@ -135,7 +138,8 @@ public sealed class P2PConnection
 
     internal void CountSent(int messages) => Touch(ref _messagesSent, messages);
 
-    internal void CountReceived() => Touch(ref _messagesReceived, 1);
+    /// <summary>Records that a message arrived now (its count is in <see cref="Received"/>).</summary>
+    internal void TouchReceived() => TouchClock();
 
     internal void CountError(int errors = 1) => Interlocked.Add(ref _errors, errors);
 
@@ -167,7 +171,11 @@ public sealed class P2PConnection
     private void Touch(ref long counter, int messages)
     {
         Interlocked.Add(ref counter, messages);
+        TouchClock();
+    }
 
+    private void TouchClock()
+    {
         // Reading the wall clock costs more than the rest of a message's bookkeeping (it goes through the
         // hypervisor's clock on a VM): take it at most once per millisecond of the cheap coarse tick count, so
         // LastMessageAt is exact to the millisecond.

@@ -23,6 +23,13 @@ public sealed partial class P2PNode : IMessageSendObserver
 {
     private AsyncMessageHandler[] _handlers = [];
 
+    // Where the last message sent by peer id went: further sends to that peer, while its connection is open, skip
+    // the swarm's locked lookup by peer id (a monitor per message).
+    private SendTarget? _lastSendTarget;
+
+    // Messages received by the node, counted per inbound stream (see StreamReceiver).
+    private readonly MessageCounter _received = new();
+
     /// <summary>
     /// Adds a handler for every application message received. A handler that throws is logged and counted as
     /// an error of that connection; the connection and the other handlers carry on.
@@ -81,8 +88,19 @@ public sealed partial class P2PNode : IMessageSendObserver
     {
         ArgumentNullException.ThrowIfNull(peer);
         RunningSwarm();
-        var connection = FindConnection(peer) ?? throw new PeerNotConnectedException($"Peer {peer} is not connected.");
-        return SendAsync(connection, message, cancellationToken);
+        var target = _lastSendTarget;
+        if (target is null || target.Network.Completion.IsCompleted || !target.Network.RemotePeerId.Equals(peer))
+        {
+            var connection = FindConnection(peer) ?? throw new PeerNotConnectedException($"Peer {peer} is not connected.");
+            if (connection.Network is not { } network)
+            {
+                return SendAsync(connection, message, cancellationToken);
+            }
+
+            _lastSendTarget = target = new SendTarget(connection, network);
+        }
+
+        return SendAsync(target.Connection, message, cancellationToken);
     }
 
     /// <summary>
@@ -178,14 +196,8 @@ public sealed partial class P2PNode : IMessageSendObserver
         Interlocked.Add(ref _errors, messages);
     }
 
-    /// <summary>The handler of one inbound message stream: bound to its connection when that is already known.</summary>
-    private MessageReceivedHandler MessageReceiverFor(NetworkConnection network) =>
-        _connections.TryGetValue(network.Id, out var connection)
-            ? (n, message) => OnMessage(connection, n, message)
-            : OnMessageAsync;
-
-    private ValueTask OnMessageAsync(NetworkConnection network, ReadOnlyMemory<byte> message) =>
-        _connections.TryGetValue(network.Id, out var connection) ? OnMessage(connection, network, message) : ValueTask.CompletedTask;
+    /// <summary>The receiver of one inbound message stream.</summary>
+    private IMessageReceiver MessageReceiverFor(NetworkConnection network) => new StreamReceiver(this, network);
 
     /// <summary>
     /// Runs the handlers of one received message; synchronous handlers complete it without a state machine, an
@@ -193,8 +205,7 @@ public sealed partial class P2PNode : IMessageSendObserver
     /// </summary>
     private ValueTask OnMessage(P2PConnection connection, NetworkConnection network, ReadOnlyMemory<byte> message)
     {
-        connection.CountReceived();
-        Interlocked.Increment(ref _messagesReceived);
+        connection.TouchReceived();
         var peer = connection.Sender(network);
         var handlers = Volatile.Read(ref _handlers);
         for (int i = 0; i < handlers.Length; i++)
@@ -259,4 +270,6 @@ public sealed partial class P2PNode : IMessageSendObserver
             connection.CountError();
         }
     }
+
+    private sealed record SendTarget(P2PConnection Connection, NetworkConnection Network);
 }

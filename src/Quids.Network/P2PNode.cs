@@ -46,7 +46,6 @@ public sealed partial class P2PNode : IAsyncDisposable
     private AddressBook? _book;
     private int _state; // 0 new, 1 started, 2 stopped
     private long _messagesSent;
-    private long _messagesReceived;
     private long _errors;
     private long _closedBytesSent;
     private long _closedBytesReceived;
@@ -247,7 +246,7 @@ public sealed partial class P2PNode : IAsyncDisposable
         {
             Connections = live,
             MessagesSent = Interlocked.Read(ref _messagesSent),
-            MessagesReceived = Interlocked.Read(ref _messagesReceived),
+            MessagesReceived = _received.Value,
             Errors = Interlocked.Read(ref _errors),
             BytesSent = Interlocked.Read(ref _closedBytesSent) + live.Values.Sum(s => s.BytesSent),
             BytesReceived = Interlocked.Read(ref _closedBytesReceived) + live.Values.Sum(s => s.BytesReceived),

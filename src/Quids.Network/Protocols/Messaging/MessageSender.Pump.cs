@@ -11,6 +11,9 @@ internal sealed partial class MessageSender
 {
     private readonly List<TaskCompletionSource> _released = [];
 
+    // Messages the pump has taken from the queue and not yet written; touched by the pump only.
+    private Queue<WaitingMessage> _moving = new();
+
     private async Task PumpAsync(ValueTask<FlushResult> pendingFlush)
     {
         try
@@ -38,25 +41,15 @@ internal sealed partial class MessageSender
                         throw new IOException("the message stream was reset");
                     }
 
-                    _group = null;
-                    while (_output is not null && _unflushedMessages < _options.MaxBatchMessages && _unflushedBytes < _options.MaxBatchBytes &&
-                           _waiting.TryDequeue(out var next))
+                    // Everything queued so far is taken in one swap; callers keep queueing (briefly locking) while
+                    // the pump writes it, instead of waiting for a whole batch to be written under the lock.
+                    if (_moving.Count == 0 && _output is not null && _waiting.Count > 0)
                     {
-                        MessagingProtocol.WriteFrame(_output!, next.Message.Span);
-                        _unflushedBytes += next.Message.Length;
-                        _unflushedMessages++;
-                        moved++;
-                        if (!_waiting.TryPeek(out var after) || after.Group != next.Group)
-                        {
-                            _released.Add(next.Group);
-                        }
+                        _group = null;
+                        (_moving, _waiting) = (_waiting, _moving);
                     }
 
-                    if (_unflushedMessages > 0)
-                    {
-                        flush = FlushLocked();
-                    }
-                    else if (_waiting.Count == 0)
+                    if (_moving.Count == 0 && _waiting.Count == 0)
                     {
                         if (!_completing)
                         {
@@ -66,6 +59,25 @@ internal sealed partial class MessageSender
 
                         close = true;
                     }
+                }
+
+                // Only the pump writes while it runs (_pumping keeps the fast path and the scheduled flush out).
+                while (!close && _output is not null && _unflushedMessages < _options.MaxBatchMessages && _unflushedBytes < _options.MaxBatchBytes &&
+                       _moving.TryDequeue(out var next))
+                {
+                    AppendLocked(next.Message.Span);
+                    _unflushedBytes += next.Message.Length;
+                    _unflushedMessages++;
+                    moved++;
+                    if (!_moving.TryPeek(out var after) || after.Group != next.Group)
+                    {
+                        _released.Add(next.Group);
+                    }
+                }
+
+                if (_unflushedMessages > 0)
+                {
+                    flush = FlushLocked();
                 }
 
                 if (moved > 0)
@@ -144,12 +156,15 @@ internal sealed partial class MessageSender
         {
             Volatile.Write(ref _completing, true);
             _failure ??= failure;
-            lost = _waiting.Count;
-            while (_waiting.TryDequeue(out var waiting))
+            lost = _moving.Count + _waiting.Count;
+            foreach (var queue in (Queue<WaitingMessage>[])[_moving, _waiting])
             {
-                if (groups.Count == 0 || groups[^1] != waiting.Group)
+                while (queue.TryDequeue(out var waiting))
                 {
-                    groups.Add(waiting.Group);
+                    if (groups.Count == 0 || groups[^1] != waiting.Group)
+                    {
+                        groups.Add(waiting.Group);
+                    }
                 }
             }
         }

@@ -1,4 +1,8 @@
 using System.IO.Pipelines;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics.X86;
+using Quids.Network.Core;
 using Quids.Network.Muxing;
 using Quids.Network.Network;
 
@@ -18,10 +22,18 @@ internal sealed partial class MessageSender : IThreadPoolWorkItem
     private readonly NetworkConnection _connection;
     private readonly MessagingOptions _options;
     private readonly IMessageSendObserver? _observer;
-    private readonly Queue<WaitingMessage> _waiting = new();
+    private Queue<WaitingMessage> _waiting = new();
     private readonly TaskCompletionSource _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private IMuxedStream? _stream;
     private PipeWriter? _output;
+
+    // Frames are written into memory taken from the writer once and committed (Advance) once per batch: the
+    // pipe's Advance takes a monitor, which per 64-byte message cost more than the rest of a send.
+    private Memory<byte> _head;
+
+    /// <summary>How far ahead of the write position the next cache line is fetched: 8 frames of 64-byte messages.</summary>
+    private const int PrefetchDistance = 512;
+    private int _headUsed;
     private int _unflushedBytes;
     private int _unflushedMessages;
     private bool _flushQueued;
@@ -68,7 +80,7 @@ internal sealed partial class MessageSender : IThreadPoolWorkItem
 
             if (!_pumping && _output is not null && !_stream!.IsReset)
             {
-                MessagingProtocol.WriteFrame(_output, message.Span);
+                AppendLocked(message.Span);
                 _unflushedBytes += message.Length;
                 if (++_unflushedMessages >= _options.MaxBatchMessages || _unflushedBytes >= _options.MaxBatchBytes)
                 {
@@ -164,8 +176,46 @@ internal sealed partial class MessageSender : IThreadPoolWorkItem
         _ = PumpAsync(flush);
     }
 
+    /// <summary>Writes one frame (length prefix and message) after the frames of the batch so far.</summary>
+    private void AppendLocked(ReadOnlySpan<byte> message)
+    {
+        int needed = Varint.MaxLength + message.Length;
+        if (_head.Length - _headUsed < needed)
+        {
+            CommitLocked();
+            _head = _output!.GetMemory(needed);
+        }
+
+        var span = _head.Span[_headUsed..];
+        int prefix = Varint.Write(span, (ulong)message.Length);
+        message.CopyTo(span[prefix..]);
+        _headUsed += prefix + message.Length;
+        if (Sse.IsSupported && span.Length > PrefetchDistance)
+        {
+            // The writer's memory was last touched by the muxer on another core: fetching the lines a few small
+            // frames ahead lets that transfer overlap, instead of the lock's release waiting for it per message.
+            unsafe
+            {
+                Sse.Prefetch0(Unsafe.AsPointer(ref Unsafe.Add(ref MemoryMarshal.GetReference(span), PrefetchDistance)));
+            }
+        }
+    }
+
+    /// <summary>Hands the frames written so far to the writer; its memory is not touched again after that.</summary>
+    private void CommitLocked()
+    {
+        if (_headUsed > 0)
+        {
+            _output!.Advance(_headUsed);
+        }
+
+        _head = default;
+        _headUsed = 0;
+    }
+
     private ValueTask<FlushResult> FlushLocked()
     {
+        CommitLocked();
         _unflushedBytes = 0;
         _unflushedMessages = 0;
         return _output!.FlushAsync();

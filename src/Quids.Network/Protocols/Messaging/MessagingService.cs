@@ -6,9 +6,6 @@ using Quids.Network.Network;
 
 namespace Quids.Network.Protocols.Messaging;
 
-/// <summary>A received application message handler: called in order per peer, in parallel across peers.</summary>
-internal delegate ValueTask MessageReceivedHandler(NetworkConnection connection, ReadOnlyMemory<byte> message);
-
 /// <summary>
 /// <c>/quids/msg/1.0.0</c> on a node: one sender per connection, and a reader per inbound message stream
 /// that hands each message to the handler <see cref="MessageReceiver"/> gives before taking the next (so a slow handler
@@ -38,10 +35,10 @@ internal sealed class MessagingService
     public MessagingOptions Options => _options;
 
     /// <summary>
-    /// Gives, once per inbound message stream, the handler for every message received on it (so that what depends
-    /// only on the connection is looked up once, not per message).
+    /// Gives, once per inbound message stream, the receiver of every message on it (so that what depends only on
+    /// the stream is looked up once, not per message); it is told when the stream ends.
     /// </summary>
-    public Func<NetworkConnection, MessageReceivedHandler?>? MessageReceiver { get; set; }
+    public Func<NetworkConnection, IMessageReceiver?>? MessageReceiver { get; set; }
 
     /// <summary>Raised when a peer broke the protocol (oversized or malformed frame); its stream was reset.</summary>
     public event Action<NetworkConnection, string>? ProtocolViolation;
@@ -91,10 +88,22 @@ internal sealed class MessagingService
 
     private async Task ReceiveAsync(IncomingStream incoming, CancellationToken cancellationToken)
     {
+        var handler = MessageReceiver?.Invoke(incoming.Connection);
+        try
+        {
+            await ReadMessagesAsync(incoming, handler, cancellationToken);
+        }
+        finally
+        {
+            handler?.OnEnded();
+        }
+    }
+
+    private async Task ReadMessagesAsync(IncomingStream incoming, IMessageReceiver? handler, CancellationToken cancellationToken)
+    {
         var input = incoming.Stream.Input;
         var connection = incoming.Connection;
         var slab = new MessageSlab();
-        var handler = MessageReceiver?.Invoke(connection);
         while (true)
         {
             var result = await input.ReadAsync(cancellationToken);
@@ -103,7 +112,7 @@ internal sealed class MessagingService
             {
                 while (true)
                 {
-                    var status = Dispatch(ref buffer, connection, handler, slab, out var pending, out ulong declared);
+                    var status = Dispatch(ref buffer, handler, slab, out var pending, out ulong declared);
                     if (status == FrameStatus.Frame)
                     {
                         // A handler did not finish synchronously: the next message of this peer waits for it.
@@ -148,7 +157,7 @@ internal sealed class MessagingService
     /// <see cref="FrameStatus.NeedMoreData"/> at an incomplete frame, or the violation found.
     /// </summary>
     private FrameStatus Dispatch(
-        ref ReadOnlySequence<byte> buffer, NetworkConnection connection, MessageReceivedHandler? handler, MessageSlab slab, out ValueTask pending, out ulong declared)
+        ref ReadOnlySequence<byte> buffer, IMessageReceiver? handler, MessageSlab slab, out ValueTask pending, out ulong declared)
     {
         pending = default;
         declared = 0;
@@ -163,7 +172,7 @@ internal sealed class MessagingService
             {
                 var message = slab.Copy(span.Slice(offset + prefix, (int)length));
                 offset += prefix + (int)length;
-                if (handler is not null && !Invoke(handler, connection, message, ref pending))
+                if (handler is not null && !Invoke(handler, message, ref pending))
                 {
                     buffer = buffer.Slice(offset);
                     return FrameStatus.Frame;
@@ -179,16 +188,16 @@ internal sealed class MessagingService
                 return status;
             }
 
-            if (handler is not null && !Invoke(handler, connection, slab.Copy(frame), ref pending))
+            if (handler is not null && !Invoke(handler, slab.Copy(frame), ref pending))
             {
                 return FrameStatus.Frame;
             }
         }
     }
 
-    private static bool Invoke(MessageReceivedHandler handler, NetworkConnection connection, ReadOnlyMemory<byte> message, ref ValueTask pending)
+    private static bool Invoke(IMessageReceiver handler, ReadOnlyMemory<byte> message, ref ValueTask pending)
     {
-        var task = handler(connection, message);
+        var task = handler.OnMessage(message);
         if (task.IsCompletedSuccessfully)
         {
             return true;
