@@ -135,10 +135,14 @@ internal sealed partial class Swarm : IAsyncDisposable
 
         try
         {
-            using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _stopping.Token);
-            var raw = await _transport.ConnectAsync(endPoint, linked.Token);
+            // A caller's token is linked to the node's; without one the node's alone will do (no source per dial).
+            using var linked = cancellationToken.CanBeCanceled
+                ? CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _stopping.Token)
+                : null;
+            CancellationToken token = linked?.Token ?? _stopping.Token;
+            var raw = await _transport.ConnectAsync(endPoint, token);
             tcpConnected?.Invoke();
-            var connection = await _upgrader.UpgradeAsync(raw, ConnectionDirection.Outbound, expected, linked.Token);
+            var connection = await _upgrader.UpgradeAsync(raw, ConnectionDirection.Outbound, expected, token);
             connection.Owner = owner;
             return Register(connection);
         }

@@ -54,7 +54,6 @@ internal sealed class UpgradePipeline : IDisposable
         ITransportConnection raw, ConnectionDirection direction, PeerId? expectedRemote, CancellationToken cancellationToken = default)
     {
         bool initiator = direction == ConnectionDirection.Outbound;
-        string remote = raw.RemoteEndPoint.ToString() ?? "?";
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(_options.HandshakeTimeout);
         var stage = UpgradeStage.SecurityNegotiation;
@@ -107,12 +106,18 @@ internal sealed class UpgradePipeline : IDisposable
             {
                 MuxerNegotiatedInHandshake = early,
             };
-            NetworkLog.ConnectionUpgraded(
-                _logger, connection.Id, direction, connection.RemotePeerId, remote, early ? "Noise early negotiation" : "multistream-select");
+            if (_logger.IsEnabled(LogLevel.Debug))
+            {
+                // Formatting the address costs two strings per connection: only when the line is written.
+                NetworkLog.ConnectionUpgraded(
+                    _logger, connection.Id, direction, connection.RemotePeerId, Describe(raw), early ? "Noise early negotiation" : "multistream-select");
+            }
+
             return connection;
         }
         catch (Exception e) when (e is not ConnectionUpgradeException)
         {
+            string remote = Describe(raw);
             string reason = e switch
             {
                 OperationCanceledException when !cancellationToken.IsCancellationRequested =>
@@ -142,4 +147,6 @@ internal sealed class UpgradePipeline : IDisposable
             throw failure;
         }
     }
+
+    private static string Describe(ITransportConnection raw) => raw.RemoteEndPoint.ToString() ?? "?";
 }

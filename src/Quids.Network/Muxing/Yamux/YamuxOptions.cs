@@ -75,7 +75,10 @@ internal sealed class YamuxOptions
     /// </summary>
     public int AutoTuneRoundTrips { get; init; } = 4;
 
-    /// <summary>Measures the round trip once at start (as go-yamux does) so that auto-tuning can begin. Defaults to true.</summary>
+    /// <summary>
+    /// Measures the round trip once, when the first stream opens (go-yamux pings at session start; a session that
+    /// never carries a stream has no window to tune), so that auto-tuning can begin. Defaults to true.
+    /// </summary>
     public bool PingOnStart { get; init; } = true;
 
     /// <summary>

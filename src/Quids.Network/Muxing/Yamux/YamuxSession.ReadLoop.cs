@@ -195,6 +195,7 @@ internal sealed partial class YamuxSession
             {
                 stream = new YamuxStream(this, id, outbound: false, _options, _timeProvider);
                 _streams.Add(id, stream);
+                StartPingLocked();
             }
         }
 

@@ -86,18 +86,10 @@ internal sealed partial class YamuxSession : IMuxedConnection
             throw new InvalidOperationException("The Yamux session has already been started.");
         }
 
+        // The round-trip ping waits for the first stream (see StartPingLocked): set before the read loop runs,
+        // so that a SYN already in the pipe finds it.
+        _startPingDue = _options.PingOnStart;
         _ = RunAsync();
-        if (_options.PingOnStart)
-        {
-            try
-            {
-                SendPing(null);
-            }
-            catch (YamuxSessionClosedException)
-            {
-                // A hostile first frame can end the session before this line; the read loop reports that reason.
-            }
-        }
     }
 
     public async ValueTask<IMuxedStream> OpenStreamAsync(CancellationToken cancellationToken = default)
@@ -131,6 +123,7 @@ internal sealed partial class YamuxSession : IMuxedConnection
 
             // Queued under the lock so that SYNs leave in id order.
             EnqueueControl(new YamuxFrameHeader(YamuxFrameType.WindowUpdate, YamuxFlags.Syn, streamId, 0));
+            StartPingLocked();
         }
 
         stream.StartSender();
@@ -293,28 +286,6 @@ internal sealed partial class YamuxSession : IMuxedConnection
         {
             _outboundBacklog.Release();
         }
-    }
-
-    private uint SendPing(TaskCompletionSource<TimeSpan>? pong)
-    {
-        uint opaque;
-        lock (_gate)
-        {
-            if (_isEnded)
-            {
-                throw SessionEnded();
-            }
-
-            if (!_engine.TryStartPing(out opaque))
-            {
-                throw new InvalidOperationException($"Yamux: {_options.MaxOutstandingPings} pings are already in flight.");
-            }
-
-            _pings[opaque] = pong;
-        }
-
-        EnqueueControl(new YamuxFrameHeader(YamuxFrameType.Ping, YamuxFlags.Syn, 0, opaque));
-        return opaque;
     }
 
     private YamuxSessionClosedException SessionEnded()

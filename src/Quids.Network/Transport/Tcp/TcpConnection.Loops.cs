@@ -235,6 +235,7 @@ internal sealed partial class TcpConnection
             try
             {
                 _socket.Shutdown(SocketShutdown.Send);
+                _sendShutDown = true;
                 return true;
             }
             catch (SocketException)

@@ -22,6 +22,10 @@ internal sealed partial class TcpConnection : ITransportConnection
     private readonly ConnectionClosedSignal _closed = new();
     private readonly Lock _socketLock = new();
     private bool _socketClosed;
+
+    // Set under _socketLock once FIN is sent; a graceful close then skips a second shutdown call, which would
+    // only fail (ENOTCONN) once the peer has closed too.
+    private bool _sendShutDown;
     private volatile Exception? _closeReason;
     private int _disposed;
     private long _bytesReceived;
@@ -121,7 +125,7 @@ internal sealed partial class TcpConnection : ITransportConnection
                 {
                     _socket.LingerState = new LingerOption(true, 0);
                 }
-                else
+                else if (!_sendShutDown)
                 {
                     _socket.Shutdown(SocketShutdown.Both);
                 }
