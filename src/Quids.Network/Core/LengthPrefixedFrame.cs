@@ -1,4 +1,6 @@
 using System.Buffers;
+using System.Globalization;
+using Google.Protobuf;
 
 namespace Quids.Network.Core;
 
@@ -55,5 +57,42 @@ internal static class LengthPrefixedFrame
         body = reader.UnreadSequence.Slice(0, (long)declaredLength);
         buffer = buffer.Slice(body.End);
         return FrameStatus.Frame;
+    }
+    /// <summary>
+    /// Reads one protobuf message framed as above (identify and Kademlia streams carry them); null when more
+    /// bytes are needed. Every failure is <paramref name="fail"/>(tooLarge, reason), so each protocol throws its
+    /// own typed exception; reasons start with <paramref name="protocol"/> and name <paramref name="what"/>.
+    /// </summary>
+    public static T? TryReadProtobuf<T>(
+        ref ReadOnlySequence<byte> buffer,
+        int maxLength,
+        Func<ReadOnlySequence<byte>, T> parse,
+        string protocol,
+        string what,
+        Func<bool, string, Exception> fail)
+        where T : class
+    {
+        switch (TryRead(ref buffer, maxLength, out var body, out ulong length))
+        {
+            case FrameStatus.InvalidPrefix:
+                throw fail(false, $"{protocol}: the length prefix is not a valid minimal varint.");
+            case FrameStatus.TooLarge:
+                // Zero: the prefix was refused as longer than any allowed length needs, so say what it must exceed.
+                string announced = length > 0
+                    ? length.ToString(CultureInfo.InvariantCulture)
+                    : $"more than {(1UL << (7 * Varint.GetLength((ulong)maxLength))) - 1}";
+                throw fail(true, $"{protocol}: a length prefix announces {announced} bytes; the limit is {maxLength}.");
+            case FrameStatus.NeedMoreData:
+                return null;
+        }
+
+        try
+        {
+            return parse(body);
+        }
+        catch (InvalidProtocolBufferException e)
+        {
+            throw fail(false, $"{protocol}: a {length}-byte message is not a valid {what} protobuf: {e.Message}");
+        }
     }
 }

@@ -1,5 +1,6 @@
 using System.Buffers;
 using Quids.Network.Core;
+using Quids.Network.Protocols.Kad;
 
 namespace Quids.Network.Tests.Core;
 
@@ -26,5 +27,27 @@ public class LengthPrefixedFrameTests
     {
         var buffer = new ReadOnlySequence<byte>(bytes);
         Assert.Equal((FrameStatus)expected, LengthPrefixedFrame.TryRead(ref buffer, maxLength: 200, out _, out _));
+    }
+    [Theory]
+    [InlineData(new byte[] { 0xE5, 0x00 }, "kad: the length prefix is not a valid minimal varint.")]
+    [InlineData(new byte[] { 0xC0, 0x96, 0xB1, 0x02 }, "kad: a length prefix announces 5000000 bytes; the limit is 4194304.")]
+    [InlineData(new byte[] { 0x80, 0x80, 0x80, 0x80 }, "kad: a length prefix announces more than 268435455 bytes; the limit is 4194304.")]
+    [InlineData(new byte[] { 0x02, 0xFF, 0xFF }, "kad: a 2-byte message is not a valid DHT protobuf:")]
+    public void A_framed_protobuf_that_can_never_be_valid_fails_with_the_protocols_reason(byte[] bytes, string reason)
+    {
+        var buffer = new ReadOnlySequence<byte>(bytes);
+
+        var failure = Assert.Throws<KadException>(() => KadProtocol.TryReadMessage(ref buffer));
+
+        Assert.StartsWith(reason, failure.Message, StringComparison.Ordinal);
+        Assert.Equal(reason.Contains("announces", StringComparison.Ordinal) ? KadFailure.MessageTooLarge : KadFailure.Malformed, failure.Reason);
+    }
+
+    [Fact]
+    public void A_framed_protobuf_still_arriving_reads_as_null()
+    {
+        var buffer = new ReadOnlySequence<byte>(new byte[] { 0x05, 0x08 });
+
+        Assert.Null(KadProtocol.TryReadMessage(ref buffer));
     }
 }

@@ -8,9 +8,6 @@ namespace Quids.Network.Protocols.Identify;
 
 internal static partial class IdentifyProtocol
 {
-    /// <summary>Bytes of a length prefix for <see cref="MaxMessageSize"/>; a prefix still going after them is too large.</summary>
-    private static readonly int MaxLengthPrefixBytes = Varint.GetLength(MaxMessageSize);
-
     /// <summary>
     /// Reads messages until the stream ends (or <see cref="MaxMessages"/> were read), merges them as go and
     /// js do (later singular fields win, lists are concatenated) and checks the result.
@@ -106,32 +103,11 @@ internal static partial class IdentifyProtocol
     /// null when more bytes are needed (never more than <see cref="MaxMessageSize"/> plus the prefix).
     /// </summary>
     /// <exception cref="IdentifyException">The prefix or the message can never be valid.</exception>
-    internal static IdentifyMessage? TryReadMessage(ref ReadOnlySequence<byte> buffer)
-    {
-        switch (LengthPrefixedFrame.TryRead(ref buffer, MaxMessageSize, out var body, out ulong length))
-        {
-            case FrameStatus.InvalidPrefix:
-                throw new IdentifyException(IdentifyFailure.Malformed, "identify: the length prefix is not a valid minimal varint.");
-            case FrameStatus.TooLarge:
-                throw TooLarge(length > 0 ? length.ToString(System.Globalization.CultureInfo.InvariantCulture) : $"more than {(1UL << (7 * MaxLengthPrefixBytes)) - 1}");
-            case FrameStatus.NeedMoreData:
-                return null;
-        }
-
-        IdentifyMessage message;
-        try
-        {
-            message = IdentifyMessage.Parser.ParseFrom(body);
-        }
-        catch (InvalidProtocolBufferException e)
-        {
-            throw new IdentifyException(IdentifyFailure.Malformed, $"identify: a {length}-byte message is not a valid Identify protobuf: {e.Message}");
-        }
-
-        return message;
-    }
-
-    private static IdentifyException TooLarge(string announced) => new(
-        IdentifyFailure.MessageTooLarge,
-        $"identify: a length prefix announces {announced} bytes; the limit is {MaxMessageSize}.");
+    internal static IdentifyMessage? TryReadMessage(ref ReadOnlySequence<byte> buffer) => LengthPrefixedFrame.TryReadProtobuf(
+        ref buffer,
+        MaxMessageSize,
+        static body => IdentifyMessage.Parser.ParseFrom(body),
+        "identify",
+        "Identify",
+        static (tooLarge, reason) => new IdentifyException(tooLarge ? IdentifyFailure.MessageTooLarge : IdentifyFailure.Malformed, reason));
 }

@@ -32,8 +32,6 @@ internal static class KadProtocol
     /// <summary>Addresses kept per peer entry: 32, more than any node listens on; the rest are ignored.</summary>
     public const int MaxAddressesPerPeer = 32;
 
-    private static readonly int MaxLengthPrefixBytes = Varint.GetLength(MaxMessageSize);
-
     /// <summary>True when identify says the peer serves the DHT (the spec's client/server mode rule).</summary>
     public static bool IsServer(IEnumerable<string> protocols) => protocols.Contains(Id, StringComparer.Ordinal);
 
@@ -81,30 +79,13 @@ internal static class KadProtocol
     /// null when more bytes are needed (never more than <see cref="MaxMessageSize"/> plus the prefix).
     /// </summary>
     /// <exception cref="KadException">The prefix or the message can never be valid.</exception>
-    public static KadMessage? TryReadMessage(ref ReadOnlySequence<byte> buffer)
-    {
-        switch (LengthPrefixedFrame.TryRead(ref buffer, MaxMessageSize, out var body, out ulong length))
-        {
-            case FrameStatus.InvalidPrefix:
-                throw new KadException(KadFailure.Malformed, "kad: the length prefix is not a valid minimal varint.");
-            case FrameStatus.TooLarge:
-                throw TooLarge(length > 0 ? length.ToString(System.Globalization.CultureInfo.InvariantCulture) : $"more than {(1UL << (7 * MaxLengthPrefixBytes)) - 1}");
-            case FrameStatus.NeedMoreData:
-                return null;
-        }
-
-        KadMessage message;
-        try
-        {
-            message = KadMessage.Parser.ParseFrom(body);
-        }
-        catch (InvalidProtocolBufferException e)
-        {
-            throw new KadException(KadFailure.Malformed, $"kad: a {length}-byte message is not a valid DHT protobuf: {e.Message}");
-        }
-
-        return message;
-    }
+    public static KadMessage? TryReadMessage(ref ReadOnlySequence<byte> buffer) => LengthPrefixedFrame.TryReadProtobuf(
+        ref buffer,
+        MaxMessageSize,
+        static body => KadMessage.Parser.ParseFrom(body),
+        "kad",
+        "DHT",
+        static (tooLarge, reason) => new KadException(tooLarge ? KadFailure.MessageTooLarge : KadFailure.Malformed, reason));
 
     /// <summary>The wire entry for <paramref name="peer"/>.</summary>
     public static KadMessage.Types.Peer ToWire(KadPeerInfo peer, bool connected)
@@ -159,8 +140,4 @@ internal static class KadProtocol
 
         return result;
     }
-
-    private static KadException TooLarge(string announced) => new(
-        KadFailure.MessageTooLarge,
-        $"kad: a length prefix announces {announced} bytes; the limit is {MaxMessageSize}.");
 }
