@@ -15,16 +15,26 @@ internal sealed partial class YamuxSession
                 throw SessionEnded();
             }
 
-            if (!_engine.TryStartPing(out opaque))
+            if (!TryStartPingLocked(pong, out opaque))
             {
                 throw new InvalidOperationException($"Yamux: {_options.MaxOutstandingPings} pings are already in flight.");
             }
-
-            _pings[opaque] = pong;
         }
 
-        EnqueueControl(new YamuxFrameHeader(YamuxFrameType.Ping, YamuxFlags.Syn, 0, opaque));
         return opaque;
+    }
+
+    /// <summary>Registers a ping (its pong completes <paramref name="pong"/>, if any) and queues it; false when too many are in flight.</summary>
+    private bool TryStartPingLocked(TaskCompletionSource<TimeSpan>? pong, out uint opaque)
+    {
+        if (!_engine.TryStartPing(out opaque))
+        {
+            return false;
+        }
+
+        _pings[opaque] = pong;
+        EnqueueControl(new YamuxFrameHeader(YamuxFrameType.Ping, YamuxFlags.Syn, 0, opaque));
+        return true;
     }
 
     /// <summary>
@@ -41,10 +51,6 @@ internal sealed partial class YamuxSession
         }
 
         _startPingDue = false;
-        if (_engine.TryStartPing(out uint opaque))
-        {
-            _pings[opaque] = null;
-            EnqueueControl(new YamuxFrameHeader(YamuxFrameType.Ping, YamuxFlags.Syn, 0, opaque));
-        }
+        _ = TryStartPingLocked(null, out _); // Only feeds auto-tuning: with the ping budget used up, it is skipped.
     }
 }
