@@ -6,13 +6,16 @@
 #   Quids figure with its ratio to each comparable baseline and the issue-5 target it is held to.
 #   Env: PEERS_DIR (baselines folder; default ../shared/peers next to the repository),
 #        QUIDS_MEMORY_CONNS (idle connections of the memory test, default 5000),
-#        QUIDS_SKIP_BASELINES=1 (harness only), QUIDS_TESTS (default "perf-up perf-down small echo ping connect memory").
+#        QUIDS_SKIP_BASELINES=1 (harness only),
+#        QUIDS_TESTS (default "perf-up perf-down aead-floor small echo ping connect memory").
+#   aead-floor is this machine's encrypted-bulk floor: TCP and ChaCha20-Poly1305 alone between two processes
+#   (no handshake, multistream, Yamux or pipes); the perf figures are also given as a fraction of it.
 #   A copy of the output goes to benchmarks/results/<UTC>.log (git-ignored).
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 RUNS="${1:-3}"; SECS="${2:-5}"
 CONNS="${QUIDS_MEMORY_CONNS:-5000}"
-TESTS="${QUIDS_TESTS:-perf-up perf-down small echo ping connect memory}"
+TESTS="${QUIDS_TESTS:-perf-up perf-down aead-floor small echo ping connect memory}"
 PEERS="${PEERS_DIR:-}"
 if [ -z "$PEERS" ]; then
   for p in "$ROOT/../shared/peers" "$ROOT/../../shared/peers" /work/shared/peers; do
@@ -45,7 +48,8 @@ start_server() {
   timeout 1800 "$H" server --port 0 >"$log" 2>&1 & SPID=$!
   for _ in $(seq 1 100); do grep -q '^LISTENING node ' "$log" && break; sleep 0.1; done
   SWARM="$(awk '/^LISTENING swarm /{print $3}' "$log")"; NODE="$(awk '/^LISTENING node /{print $3}' "$log")"
-  [ -n "$SWARM" ] && [ -n "$NODE" ] || { echo "harness server did not start" >&2; cat "$log" >&2; exit 1; }
+  FLOOR="$(awk '/^LISTENING floor /{print $3}' "$log")"
+  [ -n "$SWARM" ] && [ -n "$NODE" ] && [ -n "$FLOOR" ] || { echo "harness server did not start" >&2; cat "$log" >&2; exit 1; }
 }
 # The memory test gets a fresh server per run, so that earlier tests' heap does not blur the reading.
 memory_once() {
@@ -61,13 +65,13 @@ echo "## Quids.Network harness (TCP + Noise + Yamux, two processes)"
 start_server
 for t in $TESTS; do
   case "$t" in
-    perf-up|perf-down) fields="mb_per_s bytes seconds" ;;
+    perf-up|perf-down|aead-floor) fields="mb_per_s bytes seconds" ;;
     small)   fields="msgs_per_s mb_per_s msgs seconds" ;;
     echo|ping) fields="median_us p99_us p999_us mean_us samples" ;;
     connect) fields="conns_per_s dial_median_us dial_p99_us round_trips conns" ;;
     memory)  continue ;;
   esac
-  collect < <(run_repeated "$RUNS" "$fields" timeout $((SECS * 4 + 60)) "$H" client --swarm "$SWARM" --node "$NODE" --test "$t" --seconds "$SECS")
+  collect < <(run_repeated "$RUNS" "$fields" timeout $((SECS * 4 + 60)) "$H" client --swarm "$SWARM" --node "$NODE" --floor "$FLOOR" --test "$t" --seconds "$SECS")
 done
 stop_server
 case " $TESTS " in *" memory "*)
@@ -113,8 +117,9 @@ ratio() { if [ -n "$1" ] && [ -n "$2" ]; then awk -v a="$1" -v b="$2" 'BEGIN{ if
 
 echo
 echo "## Comparison (medians of $RUNS runs, $SECS s each)"
-compare quids_perf_up mb_per_s higher iperf3_tcp_1stream rawtcp_sync_large rawtcp_pipe_large jslibp2p_perf_up
-compare quids_perf_down mb_per_s higher iperf3_tcp_1stream rawtcp_sync_large rawtcp_pipe_large jslibp2p_perf_down
+compare quids_perf_up mb_per_s higher quids_aead_floor iperf3_tcp_1stream rawtcp_sync_large rawtcp_pipe_large jslibp2p_perf_up
+compare quids_perf_down mb_per_s higher quids_aead_floor iperf3_tcp_1stream rawtcp_sync_large rawtcp_pipe_large jslibp2p_perf_down
+compare quids_aead_floor mb_per_s higher iperf3_tcp_1stream rawtcp_sync_large rawtcp_pipe_large
 compare quids_small msgs_per_s higher rawtcp_sync_small rawtcp_pipe_small netmq_pushpull_small jslibp2p_small jslibp2p_small_batch64
 compare quids_echo_latency median_us lower rawtcp_pipe_latency rawtcp_sync_latency jslibp2p_echo_latency netmq_reqrep_latency
 compare quids_echo_latency p99_us lower rawtcp_pipe_latency rawtcp_sync_latency jslibp2p_echo_latency netmq_reqrep_latency
@@ -131,6 +136,10 @@ target "perf upload MB/s" "$UP" ">=" 1500
 target "perf download MB/s" "$DOWN" ">=" 1500
 target "perf upload / js perf upload" "$(ratio "$UP" "$(value jslibp2p_perf_up mb_per_s)")" ">=" 7
 target "perf download / js perf download" "$(ratio "$DOWN" "$(value jslibp2p_perf_down mb_per_s)")" ">=" 7
+FLOOR_MB="$(value quids_aead_floor mb_per_s)"
+if [ -n "$FLOOR_MB" ]; then
+  echo "FLOOR TCP + ChaCha20-Poly1305 alone: $FLOOR_MB MB/s; perf up is x$(ratio "$UP" "$FLOOR_MB") of it, perf down x$(ratio "$DOWN" "$FLOOR_MB")$(awk -v f="$FLOOR_MB" 'BEGIN{ if (f<1500) print " (the 1500 MB/s target is above what this machine does with no protocol at all)" }')"
+fi
 SMALL="$(value quids_small msgs_per_s)"
 target "64-byte msgs/s" "$SMALL" ">=" 5000000
 target "64-byte msgs/s / js small64" "$(ratio "$SMALL" "$(value jslibp2p_small_batch64 msgs_per_s)")" ">=" 5

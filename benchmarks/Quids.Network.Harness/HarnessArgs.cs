@@ -15,6 +15,9 @@ internal sealed class HarnessArgs
 
     public string Test { get; private init; } = "";
 
+    /// <summary>The server's plain TCP port for the <c>aead-floor</c> test (its <c>LISTENING floor</c> line).</summary>
+    public int FloorPort { get; private init; }
+
     public double Seconds { get; private init; } = 5;
 
     /// <summary>Idle connections for the memory test: 5000 by default, as the target is stated for 5000.</summary>
@@ -39,6 +42,7 @@ internal sealed class HarnessArgs
             SwarmAddress = values.GetValueOrDefault("--swarm"),
             NodeAddress = values.GetValueOrDefault("--node"),
             Test = Get("--test", ""),
+            FloorPort = int.Parse(Get("--floor", "0"), CultureInfo.InvariantCulture),
             Seconds = double.Parse(Get("--seconds", "5"), CultureInfo.InvariantCulture),
             Connections = int.Parse(Get("--conns", "5000"), CultureInfo.InvariantCulture),
             Workers = int.Parse(Get("--workers", "4"), CultureInfo.InvariantCulture),

@@ -33,6 +33,7 @@ internal static partial class HarnessClient
             "ping" => await PingAsync(args),
             "connect" => await ConnectAsync(args),
             "memory" => await MemoryAsync(args),
+            "aead-floor" => AeadFloor.Run(args.FloorPort, args.Seconds, WarmUp),
             _ => throw new ArgumentException($"unknown test '{args.Test}'"),
         };
         Console.WriteLine("RESULT " + line);

@@ -62,6 +62,7 @@ internal static class HarnessServer
         await node.StartAsync();
 
         Console.WriteLine($"LISTENING swarm {swarm.ListenAddresses[0].WithPeerId(swarm.LocalPeerId)}");
+        Console.WriteLine($"LISTENING floor {AeadFloor.Listen()}");
         Console.WriteLine($"LISTENING node {node.ListenAddresses[0]}");
         await Task.Delay(Timeout.Infinite);
         return 0;

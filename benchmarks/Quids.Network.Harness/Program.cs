@@ -31,7 +31,8 @@ internal static class Program
         Console.Error.WriteLine("""
             usage: harness server [--port 0]
                    harness client --swarm <multiaddr> --node <multiaddr> --test perf-up|perf-down|small|echo|ping|connect|memory
-                                  [--seconds 5] [--conns 5000] [--workers 4]
+                                  [--seconds 5]
+                   harness client --floor <port> --test aead-floor [--seconds 5] [--conns 5000] [--workers 4]
             """);
         return 2;
     }
