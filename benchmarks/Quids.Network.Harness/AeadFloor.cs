@@ -39,14 +39,19 @@ internal static class AeadFloor
     }
 
     /// <summary>
-    /// Sends encrypted frames for <paramref name="seconds"/> after an untimed warm-up connection, and reports the
+    /// Sends encrypted frames for <paramref name="seconds"/> after untimed warm-up connections, and reports the
     /// bytes the server decrypted and authenticated per second.
     /// </summary>
-    public static string Run(int port, double seconds, TimeSpan warmUp)
+    public static string Run(int port, double seconds)
     {
-        Send(port, warmUp.TotalSeconds);
+        var warmUp = new WarmUpGate();
+        while (!warmUp.IsWarm)
+        {
+            Send(port, 0.25);
+        }
+
         var (bytes, elapsed) = Send(port, seconds);
-        return $"name=quids_aead_floor procs=2 bytes={bytes} seconds={Measure.F(elapsed, 3)} mb_per_s={Measure.F(bytes / 1e6 / elapsed)}";
+        return $"name=quids_aead_floor procs=2 bytes={bytes} seconds={Measure.F(elapsed, 3)} mb_per_s={Measure.F(bytes / 1e6 / elapsed)} {warmUp.Summary}";
     }
 
     private static (long Bytes, double Seconds) Send(int port, double seconds)

@@ -17,10 +17,8 @@ internal static partial class HarnessClient
         var target = Multiaddress.Parse(args.SwarmAddress!);
         var samples = new List<long>[args.Workers];
         long count = 0;
-        var clock = Stopwatch.StartNew();
-        double warmUpEnd = WarmUp.TotalSeconds;
-        double end = warmUpEnd + args.Seconds;
-        long measuredStart = 0;
+        bool measuring = false;
+        bool stopping = false;
 
         async Task WorkerAsync(int worker)
         {
@@ -28,9 +26,9 @@ internal static partial class HarnessClient
             using var identity = IdentityKeyPair.Generate();
             await using var swarm = NewSwarm(identity);
             samples[worker] = [];
-            while (clock.Elapsed.TotalSeconds < end)
+            while (!Volatile.Read(ref stopping))
             {
-                bool measured = clock.Elapsed.TotalSeconds >= warmUpEnd;
+                bool measured = Volatile.Read(ref measuring);
                 long start = Stopwatch.GetTimestamp();
                 var connection = await swarm.DialAsync(target);
                 long took = Stopwatch.GetTimestamp() - start;
@@ -43,16 +41,28 @@ internal static partial class HarnessClient
             }
         }
 
-        long allocated = GC.GetTotalAllocatedBytes(precise: true);
-        var warm = Task.Delay(WarmUp).ContinueWith(_ => measuredStart = Stopwatch.GetTimestamp(), TaskScheduler.Default);
+        var warmUp = new WarmUpGate();
+        long allocated = 0;
+        long measuredStart = 0;
+        async Task TimekeeperAsync()
+        {
+            await warmUp.WaitAsync();
+            allocated = GC.GetTotalAllocatedBytes(precise: true);
+            measuredStart = Stopwatch.GetTimestamp();
+            Volatile.Write(ref measuring, true);
+            await Task.Delay(TimeSpan.FromSeconds(args.Seconds));
+            Volatile.Write(ref stopping, true);
+        }
+
+        var timekeeper = TimekeeperAsync();
         await Task.WhenAll(Enumerable.Range(0, args.Workers).Select(w => Task.Run(() => WorkerAsync(w))));
-        await warm;
+        await timekeeper;
         double seconds = Stopwatch.GetElapsedTime(measuredStart).TotalSeconds;
-        allocated = GC.GetTotalAllocatedBytes(precise: true) - allocated; // warm-up dials included: an upper bound
+        allocated = GC.GetTotalAllocatedBytes(precise: true) - allocated; // the dials in flight at the start included: an upper bound
         var all = samples.SelectMany(s => s).ToList();
         var (aboveTcp, relayDialMs) = await MeasureRoundTripsAsync(target);
         return $"name=quids_connect procs=2 workers={args.Workers} conns={count} conns_per_s={Measure.F(count / seconds, 0)} client_alloc_kib_per_conn_max={Measure.F(allocated / 1024.0 / Math.Max(1, count), 1)} " +
-            $"round_trips={1 + aboveTcp} round_trips_above_tcp={aboveTcp} round_trip_relay_dial_ms={Measure.F(relayDialMs)} dial_{Measure.Latency(all).Replace(" ", " dial_", StringComparison.Ordinal)}";
+            $"round_trips={1 + aboveTcp} round_trips_above_tcp={aboveTcp} round_trip_relay_dial_ms={Measure.F(relayDialMs)} dial_{Measure.Latency(all).Replace(" ", " dial_", StringComparison.Ordinal)} {warmUp.Summary}";
     }
 
     private static async Task<string> MemoryAsync(HarnessArgs args)

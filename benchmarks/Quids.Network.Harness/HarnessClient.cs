@@ -15,12 +15,8 @@ internal static partial class HarnessClient
     /// <summary>Un-awaited SendMessageToPeerAsync calls in flight: deep enough to keep the sender busy.</summary>
     private const int SendWindow = 4096;
 
-    /// <summary>
-    /// Untimed work before each measurement: 2 s. Every client run is a new process, and on this loaded 2-core VM
-    /// the tiered JIT was still recompiling hot paths (35-39 % of CPU) for several seconds after start; the figures
-    /// are meant to be steady state, as the baselines' are (BenchmarkDotNet warms up for the same reason).
-    /// </summary>
-    private static readonly TimeSpan WarmUp = TimeSpan.FromSeconds(2);
+    /// <summary>Warm-up chunk between checks of <see cref="WarmUpGate"/>, in seconds.</summary>
+    private const double WarmUpChunkSeconds = 0.25;
 
     public static async Task<int> RunAsync(HarnessArgs args)
     {
@@ -33,7 +29,7 @@ internal static partial class HarnessClient
             "ping" => await PingAsync(args),
             "connect" => await ConnectAsync(args),
             "memory" => await MemoryAsync(args),
-            "aead-floor" => AeadFloor.Run(args.FloorPort, args.Seconds, WarmUp),
+            "aead-floor" => AeadFloor.Run(args.FloorPort, args.Seconds),
             _ => throw new ArgumentException($"unknown test '{args.Test}'"),
         };
         Console.WriteLine("RESULT " + line);
@@ -51,11 +47,8 @@ internal static partial class HarnessClient
         await using var swarm = NewSwarm(identity);
         var perf = new PerfService(swarm, new PerfOptions());
         var connection = await swarm.DialAsync(Multiaddress.Parse(args.SwarmAddress!));
-        var warming = Stopwatch.StartNew();
-        while (warming.Elapsed < WarmUp)
-        {
-            await PerfAsync(perf, connection, 16L << 20, upload);
-        }
+        var warmUp = new WarmUpGate();
+        await warmUp.RunAsync(() => PerfAsync(perf, connection, 16L << 20, upload));
 
         long bytes = 0;
         long allocated = GC.GetTotalAllocatedBytes(precise: true);
@@ -67,7 +60,7 @@ internal static partial class HarnessClient
 
         double seconds = clock.Elapsed.TotalSeconds;
         allocated = GC.GetTotalAllocatedBytes(precise: true) - allocated;
-        return $"name=quids_perf_{(upload ? "up" : "down")} procs=2 bytes={bytes} seconds={Measure.F(seconds, 3)} mb_per_s={Measure.F(bytes / 1e6 / seconds)} client_alloc_bytes_per_mb={Measure.F(allocated / (bytes / 1e6), 0)}";
+        return $"name=quids_perf_{(upload ? "up" : "down")} procs=2 bytes={bytes} seconds={Measure.F(seconds, 3)} mb_per_s={Measure.F(bytes / 1e6 / seconds)} client_alloc_bytes_per_mb={Measure.F(allocated / (bytes / 1e6), 0)} {warmUp.Summary}";
     }
 
     private static async Task<string> SmallAsync(HarnessArgs args)
@@ -111,8 +104,12 @@ internal static partial class HarnessClient
             return counted;
         }
 
-        await SendForAsync(WarmUp.TotalSeconds);
-        await EndAsync();
+        var warmUp = new WarmUpGate();
+        await warmUp.RunAsync(async () =>
+        {
+            await SendForAsync(WarmUpChunkSeconds);
+            await EndAsync();
+        });
         long allocated = GC.GetTotalAllocatedBytes(precise: true);
         var total = Stopwatch.StartNew();
         long sent = await SendForAsync(args.Seconds);
@@ -124,7 +121,7 @@ internal static partial class HarnessClient
             throw new InvalidOperationException($"sent {sent} messages, the server counted {received}");
         }
 
-        return $"name=quids_small procs=2 msg_size={HarnessServer.MessageSize} seconds={Measure.F(seconds, 2)} msgs={received} msgs_per_s={Measure.F(received / seconds, 0)} mb_per_s={Measure.F(received * 64 / 1e6 / seconds)} client_alloc_bytes_per_msg={Measure.F(allocated / (double)Math.Max(1, sent), 0)}";
+        return $"name=quids_small procs=2 msg_size={HarnessServer.MessageSize} seconds={Measure.F(seconds, 2)} msgs={received} msgs_per_s={Measure.F(received / seconds, 0)} mb_per_s={Measure.F(received * 64 / 1e6 / seconds)} client_alloc_bytes_per_msg={Measure.F(allocated / (double)Math.Max(1, sent), 0)} {warmUp.Summary}";
     }
 
     private static async Task<string> EchoAsync(HarnessArgs args)
@@ -161,10 +158,11 @@ internal static partial class HarnessClient
             return samples;
         }
 
-        await RoundTripsAsync(WarmUp.TotalSeconds);
+        var warmUp = new WarmUpGate();
+        await warmUp.RunAsync(() => RoundTripsAsync(WarmUpChunkSeconds));
         var samples = await RoundTripsAsync(args.Seconds);
         await stream.DisposeAsync();
-        return $"name=quids_echo_latency procs=2 msg_size={HarnessServer.MessageSize} {Measure.Latency(samples)}";
+        return $"name=quids_echo_latency procs=2 msg_size={HarnessServer.MessageSize} {Measure.Latency(samples)} {warmUp.Summary}";
     }
 
     private static async Task<string> PingAsync(HarnessArgs args)
@@ -187,8 +185,9 @@ internal static partial class HarnessClient
             return samples;
         }
 
-        await PingsAsync(WarmUp.TotalSeconds);
+        var warmUp = new WarmUpGate();
+        await warmUp.RunAsync(() => PingsAsync(WarmUpChunkSeconds));
         var samples = await PingsAsync(args.Seconds);
-        return $"name=quids_ping procs=2 {Measure.Latency(samples)}";
+        return $"name=quids_ping procs=2 {Measure.Latency(samples)} {warmUp.Summary}";
     }
 }
