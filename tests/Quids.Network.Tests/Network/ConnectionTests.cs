@@ -188,4 +188,22 @@ public class ConnectionTests
 
         Assert.Equal(a.PeerId, await closed.Task.WaitAsync(TimeSpan.FromSeconds(10)));
     }
+
+    [Fact]
+    public async Task Disposing_a_connection_twice_at_once_disposes_it_once_and_both_calls_finish()
+    {
+        await using var a = await TestNode.StartAsync();
+        await using var b = await TestNode.StartAsync();
+        var closed = new TaskCompletionSource<PeerId>(TaskCreationOptions.RunContinuationsAsynchronously);
+        b.Swarm.ConnectionClosed += (c, _) => closed.TrySetResult(c.RemotePeerId);
+        var connection = await a.DialAsync(b);
+        await b.WaitForConnectionAsync(a.PeerId);
+
+        var first = connection.DisposeAsync().AsTask();
+        var second = connection.DisposeAsync().AsTask();
+        await Task.WhenAll(first, second).WaitAsync(TimeSpan.FromSeconds(10));
+        await connection.DisposeAsync();
+
+        Assert.Equal(a.PeerId, await closed.Task.WaitAsync(TimeSpan.FromSeconds(10)));
+    }
 }
