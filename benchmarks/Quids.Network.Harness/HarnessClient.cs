@@ -160,9 +160,11 @@ internal static partial class HarnessClient
 
         var warmUp = new WarmUpGate();
         await warmUp.RunAsync(() => RoundTripsAsync(WarmUpChunkSeconds));
+        long workItems = ThreadPool.CompletedWorkItemCount;
         var samples = await RoundTripsAsync(args.Seconds);
+        workItems = ThreadPool.CompletedWorkItemCount - workItems;
         await stream.DisposeAsync();
-        return $"name=quids_echo_latency procs=2 msg_size={HarnessServer.MessageSize} {Measure.Latency(samples)} {warmUp.Summary}";
+        return $"name=quids_echo_latency procs=2 msg_size={HarnessServer.MessageSize} {Measure.Latency(samples)} client_pool_items_per_rt={Measure.F(workItems / (double)samples.Count)} {warmUp.Summary}";
     }
 
     private static async Task<string> PingAsync(HarnessArgs args)
@@ -187,7 +189,9 @@ internal static partial class HarnessClient
 
         var warmUp = new WarmUpGate();
         await warmUp.RunAsync(() => PingsAsync(WarmUpChunkSeconds));
+        long workItems = ThreadPool.CompletedWorkItemCount;
         var samples = await PingsAsync(args.Seconds);
-        return $"name=quids_ping procs=2 {Measure.Latency(samples)} {warmUp.Summary}";
+        workItems = ThreadPool.CompletedWorkItemCount - workItems;
+        return $"name=quids_ping procs=2 {Measure.Latency(samples)} client_pool_items_per_rt={Measure.F(workItems / (double)samples.Count)} {warmUp.Summary}";
     }
 }
