@@ -179,14 +179,11 @@ public class ConnectionTests
     {
         await using var a = await TestNode.StartAsync();
         await using var b = await TestNode.StartAsync();
-        var closed = new TaskCompletionSource<PeerId>(TaskCreationOptions.RunContinuationsAsynchronously);
-        b.Swarm.ConnectionClosed += (c, _) => closed.TrySetResult(c.RemotePeerId);
-        var connection = await a.DialAsync(b);
-        await b.WaitForConnectionAsync(a.PeerId);
+        var (connection, closedAtB) = await DialWatchingCloseAsync(a, b);
 
         await connection.CloseAsync();
 
-        Assert.Equal(a.PeerId, await closed.Task.WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.Equal(a.PeerId, await closedAtB.WaitAsync(TimeSpan.FromSeconds(10)));
     }
 
     [Fact]
@@ -194,16 +191,23 @@ public class ConnectionTests
     {
         await using var a = await TestNode.StartAsync();
         await using var b = await TestNode.StartAsync();
-        var closed = new TaskCompletionSource<PeerId>(TaskCreationOptions.RunContinuationsAsynchronously);
-        b.Swarm.ConnectionClosed += (c, _) => closed.TrySetResult(c.RemotePeerId);
-        var connection = await a.DialAsync(b);
-        await b.WaitForConnectionAsync(a.PeerId);
+        var (connection, closedAtB) = await DialWatchingCloseAsync(a, b);
 
         var first = connection.DisposeAsync().AsTask();
         var second = connection.DisposeAsync().AsTask();
         await Task.WhenAll(first, second).WaitAsync(TimeSpan.FromSeconds(10));
         await connection.DisposeAsync();
 
-        Assert.Equal(a.PeerId, await closed.Task.WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.Equal(a.PeerId, await closedAtB.WaitAsync(TimeSpan.FromSeconds(10)));
+    }
+
+    /// <summary>Dials b from a; the task completes with the remote peer id of the first connection b sees close.</summary>
+    private static async Task<(NetworkConnection Connection, Task<PeerId> ClosedAtB)> DialWatchingCloseAsync(TestNode a, TestNode b)
+    {
+        var closed = new TaskCompletionSource<PeerId>(TaskCreationOptions.RunContinuationsAsynchronously);
+        b.Swarm.ConnectionClosed += (c, _) => closed.TrySetResult(c.RemotePeerId);
+        var connection = await a.DialAsync(b);
+        await b.WaitForConnectionAsync(a.PeerId);
+        return (connection, closed.Task);
     }
 }
