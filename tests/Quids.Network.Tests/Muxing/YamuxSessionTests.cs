@@ -23,6 +23,34 @@ public class YamuxSessionTests
         Assert.Equal("world"u8.ToArray(), await StreamIo.ReadExactlyAsync(client.Input, 5));
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(64)]
+    [InlineData(4096)]
+    [InlineData(4097)]
+    [InlineData(70_000)]
+    public async Task Writes_below_and_above_the_copy_size_arrive_in_order_byte_exact(int firstSize)
+    {
+        // Writes of up to 4 KiB are copied into frames of their own, larger ones are lent to the write loop;
+        // interleaved, they must still leave in the order written.
+        int[] sizes = [firstSize, 3, 4096, 4097, 100_000, 64, 1, 65_506, 2_000];
+        await using var pair = new YamuxSessionPair();
+        IMuxedStream client = await pair.Client.OpenStreamAsync();
+        var expected = new List<byte>();
+        for (int i = 0; i < sizes.Length; i++)
+        {
+            byte[] chunk = StreamIo.RandomBytes(sizes[i], seed: i);
+            expected.AddRange(chunk);
+            await client.Output.WriteAsync(chunk);
+        }
+
+        await client.Output.CompleteAsync();
+        IMuxedStream? server = await pair.Server.AcceptStreamAsync();
+        Assert.NotNull(server);
+
+        Assert.Equal(expected.ToArray(), await StreamIo.ReadToEndAsync(server.Input));
+    }
+
     [Fact]
     public async Task Moves_several_MiB_byte_exact_on_concurrent_streams_in_both_directions()
     {

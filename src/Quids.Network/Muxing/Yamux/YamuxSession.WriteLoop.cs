@@ -35,6 +35,7 @@ internal sealed partial class YamuxSession
                 while (!_aborted && batchBytes < MaxBytesPerFlush && frames.TryRead(out YamuxOutboundFrame frame))
                 {
                     WriteFrame(output, frame);
+                    frame.Release();
                     batchBytes += YamuxFrameHeader.Size + frame.Payload.Length;
                     if (frame.Header.Type == YamuxFrameType.Data)
                     {
@@ -90,6 +91,7 @@ internal sealed partial class YamuxSession
         while (frames.TryRead(out YamuxOutboundFrame left))
         {
             left.Stream?.OnWriterStopped();
+            left.Release();
         }
 
         await output.CompleteAsync(error).ConfigureAwait(false);

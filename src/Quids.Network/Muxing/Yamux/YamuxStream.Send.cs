@@ -6,6 +6,12 @@ namespace Quids.Network.Muxing.Yamux;
 /// <summary>The send side: one sender per stream moves the application's bytes into data frames.</summary>
 internal sealed partial class YamuxStream
 {
+    /// <summary>
+    /// Writes of at most this many bytes (4 KiB) are copied into a frame of their own instead of being lent to the
+    /// write loop: the copy costs less than the write loop's wake-up of the sender it saves.
+    /// </summary>
+    private const int CopyAtMost = 4 * 1024;
+
     private readonly Pipe _sendPipe;
     private readonly AsyncAutoResetEvent _senderWake = new();
     private readonly int _maxPayload;
@@ -93,6 +99,24 @@ internal sealed partial class YamuxStream
 
     private async ValueTask<bool> EnqueueChunkAsync(ReadOnlySequence<byte> chunk)
     {
+        if (chunk.Length <= Math.Min(CopyAtMost, _maxPayload))
+        {
+            // A small write is copied: the sender then needs no wake-up from the write loop (a thread-pool work item
+            // per write, on the path of every request and response) before it can release the pipe's memory.
+            int length = (int)chunk.Length;
+            byte[] owned = ArrayPool<byte>.Shared.Rent(length);
+            chunk.CopyTo(owned);
+            var header = new YamuxFrameHeader(YamuxFrameType.Data, YamuxFlags.None, StreamId, (uint)length);
+            var frame = new YamuxOutboundFrame(header, owned, length);
+            if (!await _session.EnqueueDataAsync(frame).ConfigureAwait(false))
+            {
+                frame.Release();
+                return false;
+            }
+
+            return true;
+        }
+
         while (!chunk.IsEmpty)
         {
             int take = (int)Math.Min(chunk.Length, _maxPayload);
