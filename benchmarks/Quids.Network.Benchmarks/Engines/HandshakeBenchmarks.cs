@@ -35,20 +35,11 @@ public class HandshakeBenchmarks : IDisposable
     {
         using var initiator = new NoiseHandshakeState(isInitiator: true);
         using var responder = new NoiseHandshakeState(isInitiator: false);
-
-        Transfer(initiator, responder, ReadOnlySpan<byte>.Empty);
-
-        Transfer(responder, initiator, NoisePayloadCodec.Create(_responderIdentity, responder.LocalStaticPublicKey, s_muxers));
-        var responderIdentity = NoisePayloadCodec.Verify(_payload.WrittenSpan, initiator.RemoteStaticPublicKey);
-
-        Transfer(initiator, responder, NoisePayloadCodec.Create(_initiatorIdentity, initiator.LocalStaticPublicKey, s_muxers));
-        var initiatorIdentity = NoisePayloadCodec.Verify(_payload.WrittenSpan, responder.RemoteStaticPublicKey);
-
-        var a = initiator.Split();
-        var b = responder.Split();
-        Dispose(a);
-        Dispose(b);
-        return responderIdentity.StreamMuxers.Count + initiatorIdentity.StreamMuxers.Count;
+        return RunXx(
+            initiator,
+            responder,
+            NoisePayloadCodec.Create(_responderIdentity, responder.LocalStaticPublicKey, s_muxers),
+            NoisePayloadCodec.Create(_initiatorIdentity, initiator.LocalStaticPublicKey, s_muxers));
     }
 
     [Benchmark]
@@ -56,13 +47,18 @@ public class HandshakeBenchmarks : IDisposable
     {
         using var initiator = new NoiseHandshakeState(isInitiator: true, _initiatorKey!);
         using var responder = new NoiseHandshakeState(isInitiator: false, _responderKey!);
+        return RunXx(initiator, responder, _responderKey!.Payload, _initiatorKey!.Payload);
+    }
 
+    /// <summary>The three XX messages with the given payloads, both payloads verified, then the split.</summary>
+    private int RunXx(NoiseHandshakeState initiator, NoiseHandshakeState responder, byte[] responderPayload, byte[] initiatorPayload)
+    {
         Transfer(initiator, responder, ReadOnlySpan<byte>.Empty);
 
-        Transfer(responder, initiator, _responderKey!.Payload);
+        Transfer(responder, initiator, responderPayload);
         var responderIdentity = NoisePayloadCodec.Verify(_payload.WrittenSpan, initiator.RemoteStaticPublicKey);
 
-        Transfer(initiator, responder, _initiatorKey!.Payload);
+        Transfer(initiator, responder, initiatorPayload);
         var initiatorIdentity = NoisePayloadCodec.Verify(_payload.WrittenSpan, responder.RemoteStaticPublicKey);
 
         var a = initiator.Split();
