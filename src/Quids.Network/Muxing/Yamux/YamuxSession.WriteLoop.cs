@@ -35,7 +35,6 @@ internal sealed partial class YamuxSession
                 while (!_aborted && batchBytes < MaxBytesPerFlush && frames.TryRead(out YamuxOutboundFrame frame))
                 {
                     WriteFrame(output, frame);
-                    frame.Release();
                     batchBytes += YamuxFrameHeader.Size + frame.Payload.Length;
                     if (frame.Header.Type == YamuxFrameType.Data)
                     {
@@ -54,6 +53,8 @@ internal sealed partial class YamuxSession
                     {
                         frame.Stream!.OnFrameWritten(frame.Sequence);
                     }
+
+                    frame.Release();
                 }
 
                 if (dataFrames > 0)
